@@ -1,0 +1,27 @@
+"""Markdown for the few data fields meant to carry it (bio, summaries, highlights, notes).
+
+markdown-it-py with `html: False` shows raw HTML as text and refuses `javascript:` links,
+so a field can use **bold**, *italics* and [links](https://...) but can never inject markup.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("strikethrough")
+
+
+def markdown_block(text: str | None) -> Markup:
+    """Render a Markdown field as block HTML (paragraphs, lists)."""
+    return Markup(_parser().render(text or "").strip())
+
+
+def markdown_inline(text: str | None) -> Markup:
+    """Render a one-line Markdown field without the surrounding <p>."""
+    return Markup(_parser().renderInline(text or "").strip())

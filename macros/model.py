@@ -1,0 +1,329 @@
+"""The data contract: one pydantic model per file in `data/`.
+
+Every model forbids unknown keys, so a typo such as `titel` is an error rather than a
+silently missing field. The JSON Schemas in `schemas/` are generated from these classes
+(`python -m macros schema`), so editors check the YAML files as they are typed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
+
+# --- Scalar types ---------------------------------------------------------------------
+
+_URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_HTTP_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+_MAILTO = re.compile(r"^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _check_url(value: str) -> str:
+    """Allow http(s), mailto and site-relative links; refuse `javascript:` and friends."""
+    if _URL_SCHEME.match(value) or value.startswith("//"):
+        if _HTTP_URL.match(value) or _MAILTO.match(value):
+            return value
+        raise ValueError(
+            "expected an http(s):// or mailto: URL, or a site-relative path such as /cv/"
+        )
+    if any(ch.isspace() for ch in value) or not value:
+        raise ValueError("a URL may not be empty or contain spaces")
+    return value
+
+
+def _check_email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError("expected an e-mail address such as name@example.org")
+    return value
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(
+            "expected lower-case letters, digits, '-' or '_' (for example lin2024parrot)"
+        )
+    return value
+
+
+def _coerce_partial_date(value: object) -> object:
+    """YAML reads `2024` as an int and `2024-09-01` as a date; accept both as text."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _check_partial_date(value: str) -> str:
+    match = _PARTIAL_DATE.match(value)
+    if not match:
+        raise ValueError("expected a date written YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        date(year or 1, month or 1, day or 1)
+    except ValueError as error:
+        raise ValueError(f"not a real date ({error})") from None
+    return value
+
+
+Url = Annotated[str, AfterValidator(_check_url)]
+Email = Annotated[str, AfterValidator(_check_email)]
+Identifier = Annotated[str, AfterValidator(_check_id)]
+Year = Annotated[int, Field(ge=1900, le=2100, strict=True)]
+PartialDate = Annotated[
+    str,
+    BeforeValidator(_coerce_partial_date),
+    AfterValidator(_check_partial_date),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": _PARTIAL_DATE.pattern},
+                {"type": "integer", "minimum": 1900, "maximum": 2100},
+            ],
+            "description": "YYYY, YYYY-MM or YYYY-MM-DD",
+        }
+    ),
+]
+# Text rendered with Markdown (bold, italics, links); raw HTML in it is shown as text.
+MarkdownText = Annotated[str, Field(min_length=1, json_schema_extra={"format": "markdown"})]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Entry(BaseModel):
+    """Base of every data model: unknown keys are errors and text is stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Period(Entry):
+    """A start and end, shared by education and experience entries."""
+
+    start: PartialDate
+    end: PartialDate | Literal["present"] | None = None
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Period:
+        if self.end not in (None, "present") and self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        return self
+
+
+# --- profile.yml ----------------------------------------------------------------------
+
+
+class ProfileLink(Entry):
+    label: Text
+    url: Url
+    icon: Annotated[str, Field(pattern=r"^[a-z0-9-]+(/[a-z0-9-]+)+$")] = Field(
+        default="material/link",
+        description="A Material icon name such as fontawesome/brands/github.",
+    )
+
+
+class Profile(Entry):
+    name: Text
+    name_variants: list[Text] = Field(
+        default_factory=list,
+        description="Other spellings in author lists (e.g. 'C. Lin'); all are highlighted.",
+    )
+    position: Text | None = None
+    affiliation: Text | None = None
+    affiliation_detail: Text | None = None
+    email: Email | None = None
+    links: list[ProfileLink] = Field(default_factory=list)
+    bio: MarkdownText | None = None
+    interests: list[Text] = Field(default_factory=list)
+
+
+# --- education.yml --------------------------------------------------------------------
+
+
+class Course(Entry):
+    name: Text
+    grade: Text | None = None
+
+
+class Education(Period):
+    institution: Text
+    location: Text | None = None
+    degree: Text
+    field: Text | None = None
+    advisors: list[Text] = Field(default_factory=list)
+    gpa: Text | None = None
+    rank: Text | None = None
+    details: list[MarkdownText] = Field(default_factory=list)
+    courses: list[Course] = Field(default_factory=list)
+    courses_note: Text | None = None
+
+
+# --- experience.yml -------------------------------------------------------------------
+
+
+class Experience(Period):
+    organization: Text
+    team: Text | None = None
+    role: Text | None = None
+    location: Text | None = None
+    topic: Text | None = None
+    advisors: list[Text] = Field(default_factory=list)
+    publications: list[Identifier] = Field(
+        default_factory=list, description="Ids of publications that came out of this work."
+    )
+    highlights: list[MarkdownText] = Field(default_factory=list)
+
+
+# --- publications.yml -----------------------------------------------------------------
+
+
+class Author(Entry):
+    name: Text
+    corresponding: bool = False
+    equal_contribution: bool = False
+
+
+def _author_from_name(value: object) -> object:
+    return {"name": value} if isinstance(value, str) else value
+
+
+AuthorEntry = Annotated[Author, BeforeValidator(_author_from_name)]
+
+PublicationType = Literal[
+    "conference", "journal", "workshop", "preprint", "thesis", "book", "chapter", "other"
+]
+
+
+class PublicationLinks(Entry):
+    pdf: Url | None = None
+    arxiv: Url | None = None
+    doi: Url | None = None
+    code: Url | None = None
+    project: Url | None = None
+    page: Url | None = Field(default=None, description="The paper's page at the publisher.")
+    slides: Url | None = None
+    video: Url | None = None
+    poster: Url | None = None
+
+
+class Publication(Entry):
+    id: Identifier = Field(description="Permanent key: anchor, page name and BibTeX key.")
+    title: Text
+    authors: list[AuthorEntry] = Field(min_length=1)
+    venue: Text
+    venue_short: Text | None = None
+    year: Year
+    type: PublicationType = "conference"
+    award: Text | None = None
+    selected: bool = False
+    topics: list[Text] = Field(default_factory=list)
+    arxiv: Annotated[str, Field(pattern=r"^\d{4}\.\d{4,5}(v\d+)?$")] | None = None
+    doi: Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    links: PublicationLinks = Field(default_factory=PublicationLinks)
+    summary: MarkdownText | None = None
+
+
+# --- the other list files -------------------------------------------------------------
+
+
+class TalkLinks(Entry):
+    video: Url | None = None
+    slides: Url | None = None
+    event: Url | None = None
+
+
+class Talk(Entry):
+    title: Text
+    event: Text
+    year: Year
+    location: Text | None = None
+    links: TalkLinks = Field(default_factory=TalkLinks)
+    note: MarkdownText | None = None
+
+
+class Teaching(Entry):
+    course: Text
+    institution: Text
+    term: Literal["Spring", "Summer", "Fall", "Winter"] | None = None
+    year: Year
+    role: Text = "Teaching Assistant"
+    instructors: list[Text] = Field(default_factory=list)
+    details: MarkdownText | None = None
+
+
+class Award(Entry):
+    title: Text
+    category: Literal["scholarship", "honor", "competition"]
+    years: list[Year] = Field(min_length=1)
+    note: Text | None = None
+    highlight: bool = Field(default=False, description="Shown in bold, as on the CV.")
+
+
+class ProjectLinks(Entry):
+    code: Url | None = None
+    website: Url | None = None
+    demo: Url | None = None
+
+
+class Project(Entry):
+    name: Text
+    subtitle: Text | None = None
+    year: Year
+    description: MarkdownText | None = None
+    links: ProjectLinks = Field(default_factory=ProjectLinks)
+
+
+class SkillGroup(Entry):
+    category: Text
+    items: list[Text] = Field(min_length=1)
+
+
+class NewsItem(Entry):
+    date: PartialDate
+    text: MarkdownText
+
+
+class SiteData(BaseModel):
+    """Everything in `data/`, validated; what the renderers and exports read."""
+
+    model_config = ConfigDict(frozen=True)
+
+    profile: Profile
+    education: list[Education]
+    experience: list[Experience]
+    publications: list[Publication]
+    talks: list[Talk]
+    teaching: list[Teaching]
+    awards: list[Award]
+    projects: list[Project]
+    skills: list[SkillGroup]
+    news: list[NewsItem]
+
+
+# File stem -> model of one entry (or of the whole file, for the mapping files).
+SECTION_MODELS: dict[str, type[Entry]] = {
+    "profile": Profile,
+    "education": Education,
+    "experience": Experience,
+    "publications": Publication,
+    "talks": Talk,
+    "teaching": Teaching,
+    "awards": Award,
+    "projects": Project,
+    "skills": SkillGroup,
+    "news": NewsItem,
+}
+MAPPING_SECTIONS = frozenset({"profile"})

@@ -1,0 +1,222 @@
+"""Turning validated site data into page fragments through the Jinja templates in `templates/`.
+
+Templates autoescape, so text from data shows literally; only fields meant for Markdown go
+through `markup`. Fragments are emitted as HTML blocks without blank lines, which Python-Markdown
+leaves alone, or as Markdown (`.md` templates) where headings should reach the table of contents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .markup import markdown_block, markdown_inline
+from .model import Publication, SiteData
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_AWARD_HEADINGS = {"scholarship": "Scholarships", "honor": "Honors", "competition": "Competitions"}
+
+
+def format_partial_date(value: str | None) -> str:
+    """'2024-09' -> 'Sep 2024', '2024' -> '2024', 'present' -> 'Present'."""
+    if not value:
+        return ""
+    if value == "present":
+        return "Present"
+    parts = value.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = _MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{month} {int(parts[2])}, {parts[0]}"
+
+
+def format_period(start: str, end: str | None) -> str:
+    return (
+        f"{format_partial_date(start)} – {format_partial_date(end)}"
+        if end
+        else format_partial_date(start)
+    )
+
+
+def _normalise_name(name: str) -> str:
+    return re.sub(r"[\s.\-,]+", " ", name).strip().casefold()
+
+
+class IconLibrary:
+    """Inline SVG icons looked up by Material's names (e.g. 'fontawesome/brands/github')."""
+
+    def __init__(self, icon_dirs: Iterable[Path]) -> None:
+        self.icon_dirs = [Path(d) for d in icon_dirs]
+
+    def __call__(self, name: str) -> Markup:
+        for directory in self.icon_dirs:
+            path = directory / f"{name}.svg"
+            if path.is_file():
+                return Markup('<span class="twemoji">{}</span>').format(
+                    Markup(path.read_text(encoding="utf-8").strip())
+                )
+        if not self.icon_dirs:
+            return Markup("")
+        raise ValueError(
+            f"unknown icon '{name}': no {name}.svg in {', '.join(map(str, self.icon_dirs))}"
+        )
+
+
+class SiteRenderer:
+    """Renders each section of the site; one public method per macro a page can call."""
+
+    def __init__(
+        self,
+        site: SiteData,
+        icon_dirs: Sequence[Path] = (),
+        templates_dir: Path = TEMPLATES_DIR,
+        base_path: str = "/",
+    ) -> None:
+        """`base_path` is the site's path on its host ('/' or '/repo/'), for links across pages."""
+        self.site = site
+        self.owner_names = {
+            _normalise_name(n) for n in (site.profile.name, *site.profile.name_variants)
+        }
+        self.env = Environment(
+            loader=FileSystemLoader(templates_dir),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.filters.update(
+            md=markdown_block,
+            md_inline=markdown_inline,
+            partial_date=format_partial_date,
+        )
+        self.env.globals.update(
+            icon=IconLibrary(icon_dirs),
+            period=format_period,
+            is_owner=self.is_owner,
+            profile=site.profile,
+            html_block=self._html_block,
+            base_path=base_path if base_path.endswith("/") else base_path + "/",
+        )
+
+    def is_owner(self, name: str) -> bool:
+        return _normalise_name(name) in self.owner_names
+
+    def _html_block(self, template: str, **context: Any) -> Markup:
+        """Render an HTML fragment from inside a Markdown template."""
+        return Markup(self._render(template, **context))
+
+    def _render(self, template: str, **context: Any) -> str:
+        text = self.env.get_template(template).render(**context)
+        if template.endswith(".html"):
+            # A blank line would end Python-Markdown's raw HTML block.
+            text = "\n".join(line for line in text.splitlines() if line.strip())
+        return "\n\n" + text.strip() + "\n\n"
+
+    # --- macros -------------------------------------------------------------------------
+
+    def profile_card(self) -> str:
+        return self._render("profile_card.html")
+
+    def bio(self) -> str:
+        return self._render("bio.html")
+
+    def interests(self) -> str:
+        return self._render("interests.html", interests=self.site.profile.interests)
+
+    def news(self, limit: int | None = None) -> str:
+        items = self.site.news if limit is None else self.site.news[:limit]
+        return self._render("news.html", items=items)
+
+    def publications(
+        self,
+        selected: bool | None = None,
+        by_year: bool = True,
+        year: int | None = None,
+        heading_level: int = 2,
+    ) -> str:
+        pubs = [
+            p
+            for p in self.site.publications
+            if (selected is None or p.selected == selected) and (year is None or p.year == year)
+        ]
+        pubs.sort(key=lambda p: p.year, reverse=True)
+        groups = [(y, list(g)) for y, g in groupby(pubs, key=lambda p: p.year)] if by_year else []
+        return self._render(
+            "publications.md",
+            pubs=pubs,
+            groups=groups,
+            legend=self._legend(pubs),
+            heading="#" * heading_level,
+        )
+
+    def education(self) -> str:
+        return self._render("education.html", items=self.site.education)
+
+    def experience(self) -> str:
+        by_id = {p.id: p for p in self.site.publications}
+        return self._render("experience.html", items=self.site.experience, publications=by_id)
+
+    def talks(self) -> str:
+        return self._render("talks.html", items=self.site.talks)
+
+    def teaching(self) -> str:
+        return self._render("teaching.html", items=self.site.teaching)
+
+    def awards(self, category: str | None = None, heading_level: int | None = 2) -> str:
+        """Awards grouped by category, under headings (`heading_level=None` for none)."""
+        if category is not None and category not in _AWARD_HEADINGS:
+            raise ValueError(
+                f"awards(category={category!r}): expected one of {', '.join(_AWARD_HEADINGS)}"
+            )
+        groups = [
+            (_AWARD_HEADINGS[c], [a for a in self.site.awards if a.category == c])
+            for c in _AWARD_HEADINGS
+            if category in (None, c)
+        ]
+        return self._render(
+            "awards.md",
+            groups=[g for g in groups if g[1]],
+            heading="#" * heading_level if heading_level else "",
+        )
+
+    def projects(self) -> str:
+        return self._render("projects.html", items=self.site.projects)
+
+    def skills(self) -> str:
+        return self._render("skills.html", items=self.site.skills)
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _legend(self, pubs: Iterable[Publication]) -> dict[str, bool]:
+        authors = [a for p in pubs for a in p.authors]
+        return {
+            "corresponding": any(a.corresponding for a in authors),
+            "equal_contribution": any(a.equal_contribution for a in authors),
+        }
+
+    def macros(self) -> dict[str, Callable[..., str]]:
+        """The functions pages may call, by name."""
+        names = (
+            "profile_card",
+            "bio",
+            "interests",
+            "news",
+            "publications",
+            "education",
+            "experience",
+            "talks",
+            "teaching",
+            "awards",
+            "projects",
+            "skills",
+        )
+        return {name: getattr(self, name) for name in names}
