@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from .model import MAPPING_SECTIONS, SECTION_MODELS, SiteData
@@ -70,8 +70,16 @@ class DataError(Exception):
         super().__init__("\n".join([header, *(f"  {p}" for p in problems)]))
 
 
+class _DatesAsText(RoundTripConstructor):
+    """Keep `2024-09-01` as text, so the model checks it and reports it like any other value."""
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _DatesAsText.construct_yaml_str)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _DatesAsText
     yaml.allow_duplicate_keys = False
     return yaml
 
@@ -93,10 +101,6 @@ def _plain(node: Any, path: Path_, positions: Positions) -> Any:
             positions[(*path, index)] = (line + 1, col + 1)
             items.append(_plain(value, (*path, index), positions))
         return items
-    if isinstance(node, datetime):
-        return node.date() if node.time() == datetime.min.time() else node
-    if isinstance(node, date):
-        return date(node.year, node.month, node.day)
     if isinstance(node, str):
         return str(node)
     if isinstance(node, bool):

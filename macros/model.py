@@ -235,6 +235,16 @@ class Publication(Entry):
     links: PublicationLinks = Field(default_factory=PublicationLinks)
     summary: MarkdownText | None = None
 
+    @property
+    def all_links(self) -> PublicationLinks:
+        """The links, with arXiv and DOI links derived from the ids where none is given."""
+        derived = {
+            "arxiv": f"https://arxiv.org/abs/{self.arxiv}" if self.arxiv else None,
+            "doi": f"https://doi.org/{self.doi}" if self.doi else None,
+        }
+        given = self.links.model_dump(exclude_none=True)
+        return PublicationLinks(**{k: v for k, v in derived.items() if v} | given)
+
 
 # --- the other list files -------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from .model import Publication, SiteData
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_AWARD_HEADINGS = {"scholarship": "Scholarships", "honor": "Honors", "competition": "Competitions"}
+AWARD_HEADINGS = {"scholarship": "Scholarships", "honor": "Honors", "competition": "Competitions"}
 
 
 def format_partial_date(value: str | None) -> str:
@@ -173,13 +173,13 @@ class SiteRenderer:
 
     def awards(self, category: str | None = None, heading_level: int | None = 2) -> str:
         """Awards grouped by category, under headings (`heading_level=None` for none)."""
-        if category is not None and category not in _AWARD_HEADINGS:
+        if category is not None and category not in AWARD_HEADINGS:
             raise ValueError(
-                f"awards(category={category!r}): expected one of {', '.join(_AWARD_HEADINGS)}"
+                f"awards(category={category!r}): expected one of {', '.join(AWARD_HEADINGS)}"
             )
         groups = [
-            (_AWARD_HEADINGS[c], [a for a in self.site.awards if a.category == c])
-            for c in _AWARD_HEADINGS
+            (AWARD_HEADINGS[c], [a for a in self.site.awards if a.category == c])
+            for c in AWARD_HEADINGS
             if category in (None, c)
         ]
         return self._render(

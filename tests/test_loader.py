@@ -1,0 +1,189 @@
+"""The data contract: valid data loads; every kind of mistake names file, line, entry and field."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import line_of
+
+from macros.loader import DataError, load_site_data
+from macros.model import SECTION_MODELS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    return target
+
+
+def problems(data_dir: Path) -> list[str]:
+    with pytest.raises(DataError) as caught:
+        load_site_data(data_dir)
+    return [str(p) for p in caught.value.problems]
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_real_data_is_valid() -> None:
+    site = load_site_data(ROOT / "data")
+    assert site.profile.name == "Chaofan Lin"
+    assert {p.id for p in site.publications} == {"lin2025twilight", "lin2024parrot"}
+    twilight = next(p for p in site.publications if p.id == "lin2025twilight")
+    assert twilight.authors[-1].name == "Mingyu Gao" and twilight.authors[-1].corresponding
+    assert twilight.authors[0].name == "Chaofan Lin" and not twilight.authors[0].corresponding
+
+
+def test_unknown_key_is_an_error_with_its_line(data_dir: Path) -> None:
+    pubs = data_dir / "publications.yml"
+    replace(pubs, '  title: "Parrot', '  titel: "Parrot')
+    found = problems(data_dir)
+    line = line_of(pubs, "titel:")
+    assert any(
+        p.startswith(f"data/publications.yml:{line}:3: publications entry 2 (id 'lin2024parrot')")
+        and "field 'titel': unknown field" in p
+        and "title" in p
+        for p in found
+    ), found
+    # The missing title is reported too, at the entry.
+    assert any("field 'title': this required field is missing" in p for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "field", "words"),
+    [
+        ("publications.yml", "  year: 2024", "  year: twenty", "year", "integer"),
+        ("publications.yml", "  year: 2024", "  year: 1800", "year", "greater than or equal"),
+        ("publications.yml", "type: conference", "type: blogpost", "type", "conference"),
+        (
+            "publications.yml",
+            "https://github.com/microsoft/ParrotServe",
+            "javascript:alert(1)",
+            "links.code",
+            "http(s)://",
+        ),
+        ("publications.yml", "selected: true", "selected: maybe", "selected", "boolean"),
+        ("experience.yml", "start: 2023-06", "start: 2023-13", "start", "month must be in 1..12"),
+        ("experience.yml", "start: 2023-06", "start: June 2023", "start", "YYYY-MM"),
+        ("experience.yml", "end: 2024-06", "end: 2019-01", "", "end (2019-01) is before start"),
+        ("profile.yml", "email: lcf24@", "email: lcf24-at-", "email", "e-mail address"),
+        (
+            "profile.yml",
+            "url: https://github.com/SiriusNEO",
+            "url: ftp://x.org",
+            "links[1].url",
+            "http",
+        ),
+        ("awards.yml", "category: honor", "category: medal", "category", "scholarship"),
+        ("awards.yml", "years: [2024]", "years: []", "years", "at least 1"),
+        ("news.yml", "date: 2024-09", "date: 2024-02-30", "date", "not a real date"),
+        ("teaching.yml", "term: Fall", "term: Autumn", "term", "Spring"),
+    ],
+)
+def test_bad_values_name_file_line_and_field(
+    data_dir: Path, file: str, old: str, new: str, field: str, words: str
+) -> None:
+    replace(data_dir / file, old, new)
+    found = problems(data_dir)
+    assert len(found) == 1, found
+    # A wrong value points at the value; a rule over the whole entry points at the entry.
+    needle = new if field else "- organization: Microsoft Research Asia"
+    line = line_of(data_dir / file, needle)
+    message = found[0]
+    assert message.startswith(f"data/{file}:{line}:"), message
+    assert " entry " in message or file == "profile.yml", message
+    if field:
+        assert f"field '{field}'" in message, message
+    assert words in message, message
+
+
+def test_nested_unknown_key_in_author(data_dir: Path) -> None:
+    pubs = data_dir / "publications.yml"
+    replace(
+        pubs,
+        "{name: Mingyu Gao, corresponding: true}",
+        "{name: Mingyu Gao, corresponding_author: true}",
+    )
+    (message,) = problems(data_dir)
+    assert message.startswith(f"data/publications.yml:{line_of(pubs, 'corresponding_author')}:")
+    assert "field 'authors[9].corresponding_author': unknown field" in message
+    assert "equal_contribution" in message
+
+
+def test_yaml_syntax_error_has_line_and_column(data_dir: Path) -> None:
+    (data_dir / "talks.yml").write_text("- title: A talk\n  event: [TVM\n  year: 2023\n")
+    (message,) = problems(data_dir)
+    assert message.startswith("data/talks.yml:"), message
+    assert "YAML syntax error" in message and "line 2, column 10" in message
+
+
+def test_duplicate_key_is_an_error(data_dir: Path) -> None:
+    (data_dir / "talks.yml").write_text("- title: A\n  event: B\n  year: 2023\n  year: 2024\n")
+    (message,) = problems(data_dir)
+    assert message.startswith("data/talks.yml:4:3:"), message
+    assert '"year" appears twice' in message
+
+
+def test_duplicate_publication_id(data_dir: Path) -> None:
+    pubs = data_dir / "publications.yml"
+    replace(pubs, "- id: lin2024parrot", "- id: lin2025twilight")
+    found = problems(data_dir)
+    line = line_of(pubs, "id: lin2025twilight", occurrence=2)
+    assert any(
+        p.startswith(f"data/publications.yml:{line}:7: publications entry 2")
+        and "duplicate id" in p
+        for p in found
+    ), found
+
+
+def test_reference_to_unknown_publication(data_dir: Path) -> None:
+    replace(data_dir / "experience.yml", "publications: [lin2024parrot]", "publications: [parrot]")
+    (message,) = problems(data_dir)
+    assert message.startswith(
+        f"data/experience.yml:{line_of(data_dir / 'experience.yml', '[parrot]')}:"
+    )
+    assert "no publication has the id 'parrot'" in message
+
+
+def test_unknown_file_in_data_is_not_ignored(data_dir: Path) -> None:
+    (data_dir / "publication.yml").write_text("[]\n")
+    (message,) = problems(data_dir)
+    assert message.startswith("data/publication.yml: this file is not part of the site")
+
+
+def test_missing_required_file(data_dir: Path) -> None:
+    (data_dir / "profile.yml").unlink()
+    (message,) = problems(data_dir)
+    assert message == "data/profile.yml: this required file is missing"
+
+
+@pytest.mark.parametrize("section", [s for s in SECTION_MODELS if s != "profile"])
+def test_empty_list_files_load(data_dir: Path, section: str) -> None:
+    (data_dir / section / "..").resolve()
+    (data_dir / f"{section}.yml").write_text("# nothing yet\n")
+    if section == "publications":
+        (data_dir / "experience.yml").write_text("[]\n")
+    site = load_site_data(data_dir)
+    assert getattr(site, section) == []
+
+
+def test_wrong_top_level_shape(data_dir: Path) -> None:
+    (data_dir / "talks.yml").write_text("title: A talk\n")
+    (message,) = problems(data_dir)
+    assert message.startswith("data/talks.yml:1:1:") and "expected a list of entries" in message
+
+
+def test_all_problems_are_reported_at_once(data_dir: Path) -> None:
+    replace(data_dir / "talks.yml", "year: 2023", "year: soon")
+    replace(data_dir / "skills.yml", "category: English", "categry: English")
+    found = problems(data_dir)
+    assert len(found) == 3, found  # talks year, skills unknown key + missing category
+    assert {p.split(":")[0] for p in found} == {"data/talks.yml", "data/skills.yml"}

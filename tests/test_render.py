@@ -1,0 +1,147 @@
+"""Rendering: text from data is escaped, Markdown only where meant, marks and legend from data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from macros.loader import load_site_data
+from macros.model import Publication, SiteData
+from macros.rendering import SiteRenderer, format_partial_date, format_period
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = "<script>alert(1)</script> {{ 7*7 }} *stars* [x](javascript:alert(1))"
+
+
+@pytest.fixture(scope="module")
+def site() -> SiteData:
+    return load_site_data(ROOT / "data")
+
+
+def with_publications(site: SiteData, *pubs: dict) -> SiteData:
+    return site.model_copy(update={"publications": [Publication(**p) for p in pubs]})
+
+
+def paper(**fields: object) -> dict:
+    return {
+        "id": "p1",
+        "title": "A paper",
+        "authors": ["Someone Else"],
+        "venue": "V",
+        "year": 2020,
+        **fields,
+    }
+
+
+def test_title_and_authors_are_escaped(site: SiteData) -> None:
+    renderer = SiteRenderer(with_publications(site, paper(title=HOSTILE, authors=[HOSTILE])))
+    out = renderer.publications()
+    assert "<script>" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} *stars*" in out
+    assert 'href="javascript' not in out
+
+
+def test_markdown_fields_render_markdown_but_not_html(site: SiteData) -> None:
+    summary = "**bold** and <b>raw</b> and [link](https://example.org) and [bad](javascript:x)"
+    out = SiteRenderer(with_publications(site, paper(summary=summary))).publications()
+    assert "<strong>bold</strong>" in out
+    assert "&lt;b&gt;raw&lt;/b&gt;" in out
+    assert '<a href="https://example.org">link</a>' in out
+    assert 'href="javascript' not in out
+
+
+def test_owner_and_name_variants_are_highlighted(site: SiteData) -> None:
+    pubs = with_publications(
+        site,
+        paper(id="a", authors=["C. Lin", "Other Person"]),
+        paper(id="b", authors=["chaofan  lin"]),
+    )
+    out = SiteRenderer(pubs).publications(by_year=False)
+    assert "<strong>C. Lin</strong>" in out
+    assert "<strong>chaofan  lin</strong>" in out
+    assert "<strong>Other Person</strong>" not in out
+
+
+def test_legend_only_for_marks_in_use(site: SiteData) -> None:
+    plain = SiteRenderer(with_publications(site, paper())).publications()
+    assert "Corresponding author." not in plain and "Equal contribution." not in plain
+    marked = SiteRenderer(
+        with_publications(
+            site,
+            paper(
+                authors=[
+                    {"name": "A", "equal_contribution": True},
+                    {"name": "B", "equal_contribution": True},
+                ]
+            ),
+        )
+    ).publications()
+    assert marked.count("†") == 3  # two marks and the legend
+    assert "Equal contribution." in marked and "Corresponding author." not in marked
+
+
+def test_publications_grouped_by_year_as_headings(site: SiteData) -> None:
+    out = SiteRenderer(site).publications()
+    assert out.index("## 2025") < out.index("Twilight") < out.index("## 2024") < out.index("Parrot")
+    assert "### 2025" in SiteRenderer(site).publications(heading_level=3)
+
+
+def test_selected_filter(site: SiteData) -> None:
+    pubs = with_publications(
+        site, paper(id="a", title="Chosen", selected=True), paper(id="b", title="Other")
+    )
+    out = SiteRenderer(pubs).publications(selected=True, by_year=False)
+    assert "Chosen" in out and "Other" not in out
+
+
+def test_html_fragments_have_no_blank_lines(site: SiteData) -> None:
+    """A blank line would end Markdown's raw HTML block and expose the rest to Markdown."""
+    renderer = SiteRenderer(site)
+    for name, render in renderer.macros().items():
+        if name in ("publications", "awards"):
+            continue
+        body = render().strip()
+        assert "\n\n" not in body, name
+
+
+def test_empty_sections_render_a_note(site: SiteData) -> None:
+    empty = site.model_copy(update={"talks": [], "publications": [], "news": []})
+    renderer = SiteRenderer(empty)
+    assert "No talks yet." in renderer.talks()
+    assert "No publications yet." in renderer.publications()
+    assert "No news yet." in renderer.news()
+
+
+def test_unknown_icon_is_an_error(site: SiteData, tmp_path: Path) -> None:
+    profile = site.profile.model_copy(
+        update={"links": [site.profile.links[0].model_copy(update={"icon": "material/nope"})]}
+    )
+    (tmp_path / "material").mkdir()
+    (tmp_path / "material" / "email.svg").write_text("<svg></svg>")
+    renderer = SiteRenderer(site.model_copy(update={"profile": profile}), icon_dirs=[tmp_path])
+    with pytest.raises(ValueError, match="unknown icon 'material/nope'"):
+        renderer.profile_card()
+
+
+def test_wrong_award_category_argument(site: SiteData) -> None:
+    with pytest.raises(ValueError, match="expected one of scholarship, honor, competition"):
+        SiteRenderer(site).awards(category="medals")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("2024", "2024"),
+        ("2024-09", "Sep 2024"),
+        ("2024-09-05", "Sep 5, 2024"),
+        ("present", "Present"),
+    ],
+)
+def test_dates(value: str, shown: str) -> None:
+    assert format_partial_date(value) == shown
+
+
+def test_period() -> None:
+    assert format_period("2024-09", "present") == "Sep 2024 – Present"
+    assert format_period("2021", None) == "2021"

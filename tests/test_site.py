@@ -1,0 +1,237 @@
+"""End to end: build the real site with `mkdocs build` and read the real HTML."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, Build, html_text, line_of, run_build
+
+from macros.loader import load_site_data
+from macros.markup import markdown_block
+from macros.rendering import AWARD_HEADINGS, format_partial_date
+
+# Where each data file's entries must appear.
+SECTION_PAGES = {
+    "profile": ["", "cv"],
+    "education": ["cv"],
+    "experience": ["research", "cv"],
+    "publications": ["publications", "cv"],
+    "talks": ["talks", "cv"],
+    "teaching": ["teaching", "cv"],
+    "awards": ["awards", "cv"],
+    "projects": ["projects", "cv"],
+    "skills": ["cv"],
+    "news": [""],
+}
+# Fields that steer the rendering rather than being shown as text.
+NOT_SHOWN = {
+    "icon",
+    "name_variants",
+    "type",
+    "selected",
+    "corresponding",
+    "equal_contribution",
+    "highlight",
+    "id",
+    "publications",
+}
+DATE_FIELDS = {"start", "end", "date"}
+
+
+def expected_facts(value: Any, field: str = "") -> list[tuple[str, str]]:
+    """(kind, text) pairs for every shown leaf of a data entry: kind is 'text' or 'href'."""
+    if field in NOT_SHOWN or value is None or isinstance(value, bool):
+        return []
+    if isinstance(value, dict):
+        return [fact for key, item in value.items() for fact in expected_facts(item, key)]
+    if isinstance(value, list):
+        return [fact for item in value for fact in expected_facts(item, field)]
+    if field == "category" and value in AWARD_HEADINGS:
+        return [("text", AWARD_HEADINGS[value])]
+    if field in DATE_FIELDS:
+        return [("text", format_partial_date(str(value)))]
+    text = str(value)
+    if re.match(r"^(https?://|mailto:)", text):
+        return [("href", f'href="{html.escape(text)}"')]
+    if field == "arxiv":
+        return [("href", f'href="https://arxiv.org/abs/{text}"')]
+    return [("text", html_text(markdown_block(text)))]
+
+
+@pytest.mark.parametrize("section", list(SECTION_PAGES))
+def test_every_fact_of_every_entry_is_on_its_pages(built_site: Build, section: str) -> None:
+    site = load_site_data(ROOT / "data")
+    data = getattr(site, section)
+    entries = [data] if section == "profile" else data
+    assert entries, f"data/{section}.yml is empty"
+    for url in SECTION_PAGES[section]:
+        page = built_site.page(url)
+        text = built_site.text(url)
+        for entry in entries:
+            for kind, fact in expected_facts(entry.model_dump()):
+                haystack = page if kind == "href" else text
+                assert fact in haystack, f"{fact!r} from data/{section}.yml is not on /{url}"
+
+
+def test_selected_publications_are_on_the_home_page(built_site: Build) -> None:
+    site = load_site_data(ROOT / "data")
+    text = built_site.text("")
+    for pub in site.publications:
+        assert (pub.title in text) == pub.selected
+
+
+def test_publication_titles_are_in_the_search_index(built_site: Build) -> None:
+    index = json.loads((built_site.site / "search" / "search_index.json").read_text())
+    indexed = " ".join(html_text(doc["text"]) + " " + doc["title"] for doc in index["docs"])
+    for pub in load_site_data(ROOT / "data").publications:
+        assert pub.title in indexed
+
+
+def test_owner_is_highlighted_and_marks_have_a_legend(built_site: Build) -> None:
+    page = built_site.page("publications")
+    assert "<strong>Chaofan Lin</strong>" in page
+    assert 'title="Corresponding author">*</sup>' in page
+    assert "Corresponding author." in built_site.text("publications")
+
+
+def test_no_request_to_another_host(built_site: Build) -> None:
+    """Scripts, styles, images and fonts all come from the site itself."""
+    for page in built_site.site.rglob("*.html"):
+        source = page.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:script|img|link|iframe|source)\b[^>]*>", source):
+            if "<link" in tag and re.search(r'rel="?(canonical|alternate)', tag):
+                continue
+            assert not re.search(r'(src|href)="(https?:)?//', tag), f"{page}: {tag}"
+        assert "fonts.googleapis" not in source and "fonts.gstatic" not in source
+
+
+def test_every_data_file_points_editors_at_its_schema() -> None:
+    for path in (ROOT / "data").glob("*.yml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema=../schemas/{path.stem}.schema.json"
+        assert (ROOT / "schemas" / f"{path.stem}.schema.json").is_file()
+
+
+def test_schemas_are_up_to_date() -> None:
+    from macros.schema import schema_text
+
+    for path in (ROOT / "schemas").glob("*.schema.json"):
+        section = path.name.removesuffix(".schema.json")
+        assert path.read_text(encoding="utf-8") == schema_text(section), (
+            f"{path.name} is stale: run `python -m macros schema`"
+        )
+
+
+# --- editing a copy of the project ----------------------------------------------------
+
+NEW_ENTRIES = {
+    "publications.yml": """
+- id: zz-new-paper
+  title: "Zebra Quokka: A Brand New Paper <b>bold?</b> {{ 7*7 }} *stars*"
+  authors: [Someone Else, {name: C. Lin, equal_contribution: true}]
+  venue: Workshop on New Things
+  venue_short: WNT 2026
+  year: 2026
+  type: workshop
+  selected: true
+  topics: [Quokka Topic]
+  summary: A **new** summary.
+""",
+    "education.yml": "\n- {institution: Quokka University, degree: Visitor, start: 2026-01}\n",
+    "experience.yml": "\n- {organization: Quokka Labs, start: 2026-02, highlights: [Quokka work]}",
+    "talks.yml": "\n- {title: Quokka Talk, event: Quokka Con, year: 2026}\n",
+    "teaching.yml": "\n- {course: Quokka 101, institution: Quokka U, year: 2026}\n",
+    "awards.yml": "\n- {title: Quokka Prize, category: honor, years: [2026]}\n",
+    "projects.yml": "\n- {name: Quokka Project, year: 2026, description: Quokka things.}\n",
+    "skills.yml": "\n- {category: Quokka Skills, items: [Hopping]}\n",
+    "news.yml": "\n- {date: 2026-03, text: Quokka news.}\n",
+}
+
+
+def test_added_entries_show_up_everywhere(project: Path, tmp_path: Path) -> None:
+    for name, text in NEW_ENTRIES.items():
+        with (project / "data" / name).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    build = run_build(project, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    title = "Zebra Quokka: A Brand New Paper <b>bold?</b> {{ 7*7 }} *stars*"
+    for url in ("", "publications", "cv"):
+        assert title in build.text(url), url
+        assert "&lt;b&gt;bold?&lt;/b&gt; {{ 7*7 }} *stars*" in build.page(url)
+        assert "<em>stars</em>" not in build.page(url)
+    assert "## 2026" not in build.text("publications")
+    assert re.search(r'<h2 id="2026">2026', build.page("publications"))
+    assert "Equal contribution." in build.text("publications")
+    index = (build.site / "search" / "search_index.json").read_text()
+    assert "Zebra Quokka" in index
+    checks = {
+        "cv": [
+            "Quokka University",
+            "Quokka Labs",
+            "Quokka Talk",
+            "Quokka 101",
+            "Quokka Prize",
+            "Quokka Project",
+            "Quokka Skills",
+            "Hopping",
+            "Quokka Topic",
+        ],
+        "research": ["Quokka Labs", "Quokka work"],
+        "talks": ["Quokka Talk", "Quokka Con"],
+        "teaching": ["Quokka 101"],
+        "awards": ["Quokka Prize"],
+        "projects": ["Quokka Project", "Quokka things."],
+        "": ["Quokka news.", "Mar 2026"],
+    }
+    for url, needles in checks.items():
+        text = build.text(url)
+        for needle in needles:
+            assert needle in text, f"{needle} not on /{url}"
+
+
+# --- mistakes fail the build, without --strict and without a traceback -------------------
+
+
+def test_data_mistake_fails_plain_build_with_location(project: Path, tmp_path: Path) -> None:
+    pubs = project / "data" / "publications.yml"
+    pubs.write_text(pubs.read_text().replace("  venue_short: OSDI 2024", "  venue_shrt: OSDI 2024"))
+    build = run_build(project, tmp_path / "site", strict=False)
+    assert build.returncode != 0
+    line = line_of(pubs, "venue_shrt")
+    assert (
+        f"data/publications.yml:{line}:3: publications entry 2 (id 'lin2024parrot'): "
+        "field 'venue_shrt': unknown field" in build.output
+    )
+    assert "Traceback" not in build.output
+
+
+def test_yaml_syntax_error_fails_plain_build(project: Path, tmp_path: Path) -> None:
+    (project / "data" / "talks.yml").write_text("- title: [unclosed\n")
+    build = run_build(project, tmp_path / "site", strict=False)
+    assert build.returncode != 0
+    assert "data/talks.yml:2:1: YAML syntax error" in build.output
+    assert "Traceback" not in build.output
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        ("{{ publications(colour='red') }}", "unexpected keyword argument 'colour'"),
+        ("{{ no_such_macro() }}", "'no_such_macro' is undefined"),
+        ("{{ typo }}", "'typo' is undefined"),
+    ],
+)
+def test_page_mistake_fails_plain_build(
+    project: Path, tmp_path: Path, call: str, words: str
+) -> None:
+    page = project / "docs" / "talks.md"
+    page.write_text(page.read_text() + f"\n{call}\n")
+    build = run_build(project, tmp_path / "site", strict=False)
+    assert build.returncode != 0
+    assert words in build.output
+    assert not (tmp_path / "site" / "talks" / "index.html").exists()
