@@ -1,8 +1,10 @@
-"""MkDocs hooks: make `mkdocs serve` pick up edits to the Python files in `macros/`."""
+"""MkDocs hooks: reload edited Python in `mkdocs serve`, and read site settings from data/."""
 
 from __future__ import annotations
 
+import importlib
 import sys
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
@@ -10,7 +12,18 @@ from mkdocs.plugins import event_priority
 
 @event_priority(100)
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Forget the cached `macros` package so mkdocs-macros imports the edited code."""
+    """Runs before mkdocs-macros on every build."""
+    # `mkdocs serve` keeps imported modules between rebuilds; forget them so edits show.
     for name in [m for m in sys.modules if m == "macros" or m.startswith("macros.")]:
         del sys.modules[name]
+    project = str(Path(config.config_file_path).parent)
+    if project not in sys.path:
+        sys.path.insert(0, project)
+    plugin = importlib.import_module("macros.plugin")
+    plugin.apply_site_settings(config, plugin.site_data_for(config))
     return config
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    """Escape `{{ site_data... }}` in pages like all text from data (macros return Markup)."""
+    config.plugins["macros"].env.autoescape = True

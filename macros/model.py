@@ -135,6 +135,17 @@ class ProfileLink(Entry):
     )
 
 
+class SiteSettings(Entry):
+    """Site-wide settings that belong to the person, so a fork never edits mkdocs.yml for them."""
+
+    url: Annotated[str, Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")] | None = Field(
+        default=None, description="Where the site is published, e.g. https://example.org/."
+    )
+    description: Text | None = Field(
+        default=None, description="One or two sentences for search engines and link previews."
+    )
+
+
 class Profile(Entry):
     name: Text
     name_variants: list[Text] = Field(
@@ -148,6 +159,7 @@ class Profile(Entry):
     links: list[ProfileLink] = Field(default_factory=list)
     bio: MarkdownText | None = None
     interests: list[Text] = Field(default_factory=list)
+    site: SiteSettings = Field(default_factory=SiteSettings)
 
 
 # --- education.yml --------------------------------------------------------------------

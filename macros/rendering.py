@@ -103,28 +103,26 @@ class SiteRenderer:
             period=format_period,
             is_owner=self.is_owner,
             profile=site.profile,
-            html_block=self._html_block,
+            html_block=self._render,
             base_path=base_path if base_path.endswith("/") else base_path + "/",
         )
 
     def is_owner(self, name: str) -> bool:
         return _normalise_name(name) in self.owner_names
 
-    def _html_block(self, template: str, **context: Any) -> Markup:
-        """Render an HTML fragment from inside a Markdown template."""
-        return Markup(self._render(template, **context))
-
-    def _render(self, template: str, **context: Any) -> str:
+    def _render(self, template: str, **context: Any) -> Markup:
+        """Render a template into page source: an HTML block, or Markdown for `.md` templates."""
         text = self.env.get_template(template).render(**context)
         if template.endswith(".html"):
             # A blank line would end Python-Markdown's raw HTML block.
             text = "\n".join(line for line in text.splitlines() if line.strip())
-        return "\n\n" + text.strip() + "\n\n"
+        return Markup("\n\n" + text.strip() + "\n\n")
 
     # --- macros -------------------------------------------------------------------------
 
-    def profile_card(self) -> str:
-        return self._render("profile_card.html")
+    def profile_card(self, name_as_heading: bool = False) -> str:
+        """Name, position, affiliation and links; the name is the page's <h1> if asked."""
+        return self._render("profile_card.html", name_as_heading=name_as_heading)
 
     def bio(self) -> str:
         return self._render("bio.html")

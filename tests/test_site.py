@@ -17,7 +17,7 @@ from macros.rendering import AWARD_HEADINGS, format_partial_date
 
 # Where each data file's entries must appear.
 SECTION_PAGES = {
-    "profile": ["", "cv"],
+    "profile": [""],
     "education": ["cv"],
     "experience": ["research", "cv"],
     "publications": ["publications", "cv"],
@@ -44,9 +44,14 @@ DATE_FIELDS = {"start", "end", "date"}
 
 
 def expected_facts(value: Any, field: str = "") -> list[tuple[str, str]]:
-    """(kind, text) pairs for every shown leaf of a data entry: kind is 'text' or 'href'."""
+    """(kind, text) pairs for every shown leaf of a data entry: kind is 'text' or 'html'."""
     if field in NOT_SHOWN or value is None or isinstance(value, bool):
         return []
+    if field == "site":  # the profile's site settings go into the home page's head
+        return [
+            ("html", f'<meta name="description" content="{html.escape(value["description"])}">'),
+            ("html", f'<link rel="canonical" href="{value["url"]}">'),
+        ]
     if isinstance(value, dict):
         return [fact for key, item in value.items() for fact in expected_facts(item, key)]
     if isinstance(value, list):
@@ -57,9 +62,9 @@ def expected_facts(value: Any, field: str = "") -> list[tuple[str, str]]:
         return [("text", format_partial_date(str(value)))]
     text = str(value)
     if re.match(r"^(https?://|mailto:)", text):
-        return [("href", f'href="{html.escape(text)}"')]
+        return [("html", f'href="{html.escape(text)}"')]
     if field == "arxiv":
-        return [("href", f'href="https://arxiv.org/abs/{text}"')]
+        return [("html", f'href="https://arxiv.org/abs/{text}"')]
     return [("text", html_text(markdown_block(text)))]
 
 
@@ -74,7 +79,7 @@ def test_every_fact_of_every_entry_is_on_its_pages(built_site: Build, section: s
         text = built_site.text(url)
         for entry in entries:
             for kind, fact in expected_facts(entry.model_dump()):
-                haystack = page if kind == "href" else text
+                haystack = page if kind == "html" else text
                 assert fact in haystack, f"{fact!r} from data/{section}.yml is not on /{url}"
 
 
@@ -235,3 +240,47 @@ def test_page_mistake_fails_plain_build(
     assert build.returncode != 0
     assert words in build.output
     assert not (tmp_path / "site" / "talks" / "index.html").exists()
+
+
+# --- nothing about the owner outside data/ and docs/ -----------------------------------
+
+
+def test_owner_is_not_hard_coded_outside_data_and_docs() -> None:
+    owner_words = re.compile(r"chaofan|siriusneo|lcf24|tsinghua", re.I)
+    places = [ROOT / "mkdocs.yml", *(ROOT / "macros").rglob("*"), *(ROOT / "overrides").rglob("*")]
+    for path in places:
+        if path.suffix in (".py", ".html", ".md", ".yml", ".typ", ".css", ".js", ".json"):
+            found = owner_words.search(path.read_text(encoding="utf-8"))
+            assert not found, f"{path.relative_to(ROOT)} mentions {found.group(0)!r}"
+
+
+def test_site_settings_come_from_the_profile(project: Path, tmp_path: Path) -> None:
+    profile = project / "data" / "profile.yml"
+    text = profile.read_text().replace("name: Chaofan Lin", "name: Ada <Lovelace>")
+    text = text.replace("  description: >-\n", '  description: >-\n    Quote " and <b>tag</b>.\n')
+    text = text.replace("https://chaofanlin.com/", "https://ada.example.org/sub/")
+    text = text.replace("https://github.com/SiriusNEO", "https://github.com/ada")
+    profile.write_text(text)
+    build = run_build(project, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    home = build.page("")
+    assert "<title>Home - Ada &lt;Lovelace&gt;</title>" in home
+    assert '<link rel="canonical" href="https://ada.example.org/sub/">' in home
+    assert "Copyright &copy; Ada &lt;Lovelace&gt;" in home
+    assert '<meta name="description" content="Quote &#34; and &lt;b&gt;tag&lt;/b&gt;.' in home
+    assert "<Lovelace>" not in home and "&amp;lt;" not in home
+    assert '<h1 class="profile-name">Ada &lt;Lovelace&gt;</h1>' in home
+    assert 'href="https://github.com/ada" target="_blank" rel="noopener" title="GitHub"' in home
+    # Links across pages follow the site's path.
+    assert 'href="/sub/publications/#pub-lin2024parrot"' in build.page("research")
+
+
+def test_data_used_directly_in_a_page_is_escaped(project: Path, tmp_path: Path) -> None:
+    talks = project / "data" / "talks.yml"
+    talks.write_text(talks.read_text().replace("title: Cross", "title: <i>Cross"))
+    page = project / "docs" / "talks.md"
+    page.write_text(page.read_text() + "\nFirst talk: {{ site_data.talks[0].title }}\n")
+    build = run_build(project, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    assert "First talk: &lt;i&gt;Cross Platform" in build.page("talks")
+    assert "<i>Cross" not in build.page("talks")
