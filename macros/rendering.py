@@ -46,6 +46,12 @@ def format_period(start: str, end: str | None) -> str:
     )
 
 
+def join_names(names: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    names = list(names)
+    return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _normalise_name(name: str) -> str:
     return re.sub(r"[\s.\-,]+", " ", name).strip().casefold()
 
@@ -97,6 +103,7 @@ class SiteRenderer:
             md=markdown_block,
             md_inline=markdown_inline,
             partial_date=format_partial_date,
+            join_names=join_names,
         )
         self.env.globals.update(
             icon=IconLibrary(icon_dirs),

@@ -284,3 +284,21 @@ def test_data_used_directly_in_a_page_is_escaped(project: Path, tmp_path: Path) 
     assert build.returncode == 0, build.output
     assert "First talk: &lt;i&gt;Cross Platform" in build.page("talks")
     assert "<i>Cross" not in build.page("talks")
+
+
+def test_empty_list_files_build(project: Path, tmp_path: Path) -> None:
+    for path in (project / "data").glob("*.yml"):
+        if path.stem != "profile":
+            path.write_text(path.read_text().splitlines()[0] + "\n[]\n")
+    build = run_build(project, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    assert "No publications yet." in build.text("publications")
+    assert "No talks yet." in build.text("talks")
+    assert "No news yet." in build.text("")
+
+
+def test_missing_data_file_fails_the_build(project: Path, tmp_path: Path) -> None:
+    (project / "data" / "awards.yml").unlink()
+    build = run_build(project, tmp_path / "site", strict=False)
+    assert build.returncode != 0
+    assert "data/awards.yml: this required file is missing" in build.output
