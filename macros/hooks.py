@@ -5,9 +5,14 @@ from __future__ import annotations
 import importlib
 import sys
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
 
 
 @event_priority(100)
@@ -19,9 +24,24 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     project = str(Path(config.config_file_path).parent)
     if project not in sys.path:
         sys.path.insert(0, project)
-    plugin = importlib.import_module("macros.plugin")
+    plugin = _plugin()
     plugin.apply_site_settings(config, plugin.site_data_for(config))
     return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    return _plugin().add_publication_files(files, config)
+
+
+def on_page_context(
+    context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
+) -> dict[str, Any]:
+    _plugin().publication_head(page, config)
+    return context
+
+
+def _plugin() -> ModuleType:
+    return importlib.import_module("macros.plugin")
 
 
 def on_pre_build(config: MkDocsConfig) -> None:

@@ -18,6 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
+from .bibtex import BibtexOverrideError, parse_override
 from .model import MAPPING_SECTIONS, SECTION_MODELS, SiteData
 
 Path_ = tuple[int | str, ...]
@@ -320,6 +321,21 @@ def _cross_checks(
                 )
             )
         seen.setdefault(pub.id, index)
+        if pub.bibtex:
+            try:
+                parse_override(pub)
+            except BibtexOverrideError as error:
+                line, column = positions.get((index, "bibtex"), (None, None))
+                problems.append(
+                    DataProblem(
+                        pubs_file,
+                        line,
+                        column,
+                        str(error),
+                        f"publications entry {index + 1} (id '{pub.id}')",
+                        "bibtex",
+                    )
+                )
     exp_file = f"{display_dir}/experience.yml"
     exp_positions = positions_of["experience"]
     for index, item in enumerate(data["experience"]):

@@ -6,6 +6,8 @@ so a field can use **bold**, *italics* and [links](https://...) but can never in
 
 from __future__ import annotations
 
+import html
+import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -25,3 +27,9 @@ def markdown_block(text: str | None) -> Markup:
 def markdown_inline(text: str | None) -> Markup:
     """Render a one-line Markdown field without the surrounding <p>."""
     return Markup(_parser().renderInline(text or "").strip())
+
+
+def markdown_plain(text: str | None) -> str:
+    """The text of a Markdown field without any markup, for meta descriptions and JSON-LD."""
+    rendered = _parser().render(text or "")
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", rendered)).split())

@@ -246,6 +246,10 @@ class Publication(Entry):
     doi: Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
     links: PublicationLinks = Field(default_factory=PublicationLinks)
     summary: MarkdownText | None = None
+    bibtex: Text | None = Field(
+        default=None,
+        description="A BibTeX entry to publish instead of the generated one (e.g. from DBLP).",
+    )
 
     @property
     def all_links(self) -> PublicationLinks:

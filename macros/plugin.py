@@ -13,12 +13,16 @@ from urllib.parse import urlparse
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from .loader import DataError, load_site_data
 from .model import SiteData
+from .publication_pages import publication_files
 from .rendering import SiteRenderer
 
 _SITE_DATA_KEY = "homepage_site_data"
+_RENDERER_KEY = "homepage_renderer"
 
 
 def site_data_for(config: MkDocsConfig) -> SiteData:
@@ -55,16 +59,40 @@ def apply_site_settings(config: MkDocsConfig, site: SiteData) -> None:
     config.extra["social"] = social
 
 
+def renderer_for(config: MkDocsConfig) -> SiteRenderer:
+    """The renderer of this build, made once: Material's icons, and links under site_url."""
+    renderer = config.get(_RENDERER_KEY)
+    if renderer is None:
+        icon_dirs = [Path(d) / ".icons" for d in config.theme.dirs]
+        renderer = SiteRenderer(
+            site_data_for(config),
+            icon_dirs=[d for d in icon_dirs if d.is_dir()],
+            base_path=urlparse(config.site_url or "/").path or "/",
+        )
+        config[_RENDERER_KEY] = renderer
+    return renderer
+
+
+def add_publication_files(files: Files, config: MkDocsConfig) -> Files:
+    """Add each paper's page and .bib, and publications.bib, as generated files."""
+    for generated in publication_files(site_data_for(config), renderer_for(config)):
+        files.append(File.generated(config, generated.path, content=generated.content))
+    return files
+
+
+def publication_head(page: Page, config: MkDocsConfig) -> None:
+    """Give a paper's page its Google Scholar tags and JSON-LD (printed by overrides/main.html)."""
+    pub_id = page.meta.get("publication")
+    pub = next((p for p in site_data_for(config).publications if p.id == pub_id), None)
+    if pub is not None:
+        page.meta["head_html"] = Markup(
+            renderer_for(config).publication_head(pub, page.canonical_url, config.site_url or "/")
+        )
+
+
 def define_env(env: Any) -> None:
     """Called by mkdocs-macros on every (re)build: register one macro per section."""
-    config = env.conf
-    site = site_data_for(config)
-    icon_dirs = [Path(d) / ".icons" for d in config.theme.dirs]
-    renderer = SiteRenderer(
-        site,
-        icon_dirs=[d for d in icon_dirs if d.is_dir()],
-        base_path=urlparse(config.site_url or "/").path or "/",
-    )
+    renderer = renderer_for(env.conf)
     for name, function in renderer.macros().items():
         env.macro(function, name)
-    env.variables["site_data"] = site
+    env.variables["site_data"] = renderer.site

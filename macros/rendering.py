@@ -8,20 +8,33 @@ leaves alone, or as Markdown (`.md` templates) where headings should reach the t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .markup import markdown_block, markdown_inline
+from .jsonld import scholarly_article
+from .markup import markdown_block, markdown_inline, markdown_plain
 from .model import Publication, SiteData
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+PUBLICATION_TYPE_LABELS = {
+    "conference": "Conference",
+    "journal": "Journal",
+    "workshop": "Workshop",
+    "preprint": "Preprint",
+    "thesis": "Thesis",
+    "book": "Book",
+    "chapter": "Book chapter",
+    "other": "Other",
+}
 AWARD_HEADINGS = {"scholarship": "Scholarships", "honor": "Honors", "competition": "Competitions"}
 
 
@@ -88,6 +101,7 @@ class SiteRenderer:
     ) -> None:
         """`base_path` is the site's path on its host ('/' or '/repo/'), for links across pages."""
         self.site = site
+        self.base_path = base_path if base_path.endswith("/") else base_path + "/"
         self.owner_names = {
             _normalise_name(n) for n in (site.profile.name, *site.profile.name_variants)
         }
@@ -111,8 +125,13 @@ class SiteRenderer:
             is_owner=self.is_owner,
             profile=site.profile,
             html_block=self._render,
-            base_path=base_path if base_path.endswith("/") else base_path + "/",
+            base_path=self.base_path,
+            paper_url=self.paper_url,
         )
+
+    def paper_url(self, pub: Publication) -> str:
+        """The site-absolute address of a publication's own page."""
+        return f"{self.base_path}publications/{pub.id}/"
 
     def is_owner(self, name: str) -> bool:
         return _normalise_name(name) in self.owner_names
@@ -147,6 +166,7 @@ class SiteRenderer:
         by_year: bool = True,
         year: int | None = None,
         heading_level: int = 2,
+        filters: bool = False,
     ) -> str:
         pubs = [
             p
@@ -157,6 +177,7 @@ class SiteRenderer:
         groups = [(y, list(g)) for y, g in groupby(pubs, key=lambda p: p.year)] if by_year else []
         return self._render(
             "publications.md",
+            filters=self._filters(pubs) if filters and pubs else "",
             pubs=pubs,
             groups=groups,
             legend=self._legend(pubs),
@@ -199,7 +220,55 @@ class SiteRenderer:
     def skills(self) -> str:
         return self._render("skills.html", items=self.site.skills)
 
+    # --- generated publication pages ---------------------------------------------------
+
+    def publication_page(self, pub: Publication, bibtex: str) -> str:
+        """The Markdown source of a publication's own page."""
+        longest_backticks = max((len(run) for run in re.findall(r"`+", bibtex)), default=0)
+        description = (
+            markdown_plain(pub.summary)
+            if pub.summary
+            else (f"{join_names([a.name for a in pub.authors])}. {pub.venue}, {pub.year}.")
+        )
+        return (
+            self._render(
+                "publication_page.md",
+                pub=pub,
+                bibtex=bibtex.strip(),
+                fence="`" * max(3, longest_backticks + 1),
+                description=description,
+                legend=self._legend([pub]),
+            ).strip()
+            + "\n"
+        )
+
+    def publication_head(self, pub: Publication, page_url: str | None, site_url: str) -> str:
+        """Google Scholar meta tags and JSON-LD for the <head> of a publication's page."""
+        links = pub.all_links
+        return self._render(
+            "publication_head.html",
+            pub=pub,
+            pdf_url=urljoin(site_url, links.pdf) if links.pdf else None,
+            jsonld=scholarly_article(pub, page_url),
+        )
+
     # --- helpers ------------------------------------------------------------------------
+
+    def _filters(self, pubs: list[Publication]) -> Markup:
+        """The filter form, with the number of papers for each year, type and topic."""
+        years = Counter(str(p.year) for p in pubs)
+        types = Counter(p.type for p in pubs)
+        topics = Counter(t for p in pubs for t in p.topics)
+        facets = [
+            ("year", "Year", [(y, y, n) for y, n in sorted(years.items(), reverse=True)]),
+            (
+                "type",
+                "Type",
+                [(t, PUBLICATION_TYPE_LABELS[t], n) for t, n in sorted(types.items())],
+            ),
+            ("topic", "Topic", [(t, t, n) for t, n in sorted(topics.items())]),
+        ]
+        return self._render("publication_filters.html", facets=facets, total=len(pubs))
 
     def _legend(self, pubs: Iterable[Publication]) -> dict[str, bool]:
         authors = [a for p in pubs for a in p.authors]

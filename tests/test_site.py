@@ -272,7 +272,7 @@ def test_site_settings_come_from_the_profile(project: Path, tmp_path: Path) -> N
     assert '<h1 class="profile-name">Ada &lt;Lovelace&gt;</h1>' in home
     assert 'href="https://github.com/ada" target="_blank" rel="noopener" title="GitHub"' in home
     # Links across pages follow the site's path.
-    assert 'href="/sub/publications/#pub-lin2024parrot"' in build.page("research")
+    assert 'href="/sub/publications/lin2024parrot/"' in build.page("research")
 
 
 def test_data_used_directly_in_a_page_is_escaped(project: Path, tmp_path: Path) -> None:

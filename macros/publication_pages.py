@@ -1,0 +1,38 @@
+"""The files generated for publications: a page and a .bib per paper, and publications.bib.
+
+Plain data (path, text); the MkDocs adapter turns them into generated files at build time,
+so no page is ever written by hand for a paper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .bibtex import bibliography, publication_bibtex
+from .model import SiteData
+from .rendering import SiteRenderer
+
+ALL_PUBLICATIONS_BIB = "publications.bib"
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    path: str  # relative to docs/, with forward slashes
+    content: str
+
+
+def page_path(pub_id: str) -> str:
+    return f"publications/{pub_id}.md"
+
+
+def bib_path(pub_id: str) -> str:
+    return f"publications/{pub_id}.bib"
+
+
+def publication_files(site: SiteData, renderer: SiteRenderer) -> list[GeneratedFile]:
+    files = [GeneratedFile(ALL_PUBLICATIONS_BIB, bibliography(site.publications))]
+    for pub in site.publications:
+        bibtex = publication_bibtex(pub)
+        files.append(GeneratedFile(bib_path(pub.id), bibtex))
+        files.append(GeneratedFile(page_path(pub.id), renderer.publication_page(pub, bibtex)))
+    return files
