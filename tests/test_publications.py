@@ -1,0 +1,179 @@
+"""Publications: a page per paper with Google Scholar tags, JSON-LD and BibTeX that round-trips."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import bibtexparser
+import pytest
+from bibtexparser.middlewares import LatexDecodingMiddleware
+from conftest import ROOT, Build, html_text, run_build
+
+from macros.bibtex import bibliography, publication_bibtex
+from macros.loader import DataError, load_site_data
+from macros.model import Publication
+
+PUBS = load_site_data(ROOT / "data").publications
+
+
+def meta(page: str, name: str) -> list[str]:
+    return re.findall(rf'<meta name="{name}" content="([^"]*)">', page)
+
+
+def parse_bib(text: str) -> dict[str, dict[str, str]]:
+    library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
+    assert not library.failed_blocks
+    return {
+        e.key: {f.key: f.value for f in e.fields} | {"ENTRYTYPE": e.entry_type}
+        for e in library.entries
+    }
+
+
+@pytest.mark.parametrize("pub", PUBS, ids=lambda p: p.id)
+def test_every_paper_has_its_own_page(built_site: Build, pub: Publication) -> None:
+    page = built_site.page(f"publications/{pub.id}")
+    text = built_site.text(f"publications/{pub.id}")
+    assert f'<h1 class="pub-page-title">{pub.title}</h1>' in page
+    for author in pub.authors:
+        assert author.name in text
+    assert pub.venue in text and str(pub.year) in text
+    if pub.award:
+        assert pub.award in text
+    for url in pub.all_links.model_dump(exclude_none=True).values():
+        assert f'href="{url}"' in page
+    (code,) = re.findall(r"<code>(.*?)</code>", page, re.S)
+    shown = html.unescape(re.sub(r"<[^>]+>", "", code))
+    assert shown.strip() == publication_bibtex(pub).strip()
+    assert f'href="/publications/{pub.id}.bib"' in page
+    assert (built_site.site / "publications" / f"{pub.id}.bib").is_file()
+
+
+@pytest.mark.parametrize("pub", PUBS, ids=lambda p: p.id)
+def test_paper_pages_carry_scholar_tags_and_json_ld(built_site: Build, pub: Publication) -> None:
+    page = built_site.page(f"publications/{pub.id}")
+    url = f"https://chaofanlin.com/publications/{pub.id}/"
+    assert meta(page, "citation_title") == [pub.title]
+    assert meta(page, "citation_author") == [a.name for a in pub.authors]
+    assert meta(page, "citation_publication_date") == [str(pub.year)]
+    assert meta(page, "citation_conference_title") == [pub.venue]
+    assert meta(page, "citation_arxiv_id") == [pub.arxiv]
+    assert meta(page, "citation_pdf_url") == []  # no PDF link in the data
+    assert f'<link rel="canonical" href="{url}">' in page
+    assert '<meta property="og:type" content="article">' in page
+    assert f'<meta property="og:url" content="{url}">' in page
+    (raw,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    article = json.loads(raw)
+    assert article["@type"] == "ScholarlyArticle"
+    assert article["headline"] == pub.title
+    assert [a["name"] for a in article["author"]] == [a.name for a in pub.authors]
+    assert article["url"] == url
+
+
+def test_lists_link_titles_to_paper_pages(built_site: Build) -> None:
+    for url in ("publications", ""):
+        page = built_site.page(url)
+        for pub in PUBS:
+            if url == "publications" or pub.selected:
+                assert f'<a href="/publications/{pub.id}/">{pub.title}</a>' in page
+
+
+def test_search_leads_to_each_paper_page(built_site: Build) -> None:
+    index = json.loads((built_site.site / "search" / "search_index.json").read_text())
+    locations = {doc["location"]: doc["title"] for doc in index["docs"]}
+    for pub in PUBS:
+        assert locations[f"publications/{pub.id}/"] == pub.title
+
+
+def test_publications_bib_round_trips(built_site: Build) -> None:
+    assert 'href="../publications.bib"' in built_site.page("publications")
+    entries = parse_bib((built_site.site / "publications.bib").read_text())
+    assert list(entries) == [p.id for p in PUBS]
+    for pub in PUBS:
+        fields = entries[pub.id]
+        assert fields["ENTRYTYPE"] == "inproceedings"
+        assert fields["title"] == pub.title
+        assert fields["author"].split(" and ") == [a.name for a in pub.authors]
+        assert fields["booktitle"] == pub.venue
+        assert fields["year"] == str(pub.year)
+        assert fields["eprint"] == pub.arxiv
+
+
+def paper(**fields: object) -> Publication:
+    base = {"id": "x2026", "title": "T", "authors": ["A B"], "venue": "V", "year": 2026}
+    return Publication(**(base | fields))
+
+
+def test_latex_special_characters_round_trip() -> None:
+    title = "Fast & Furious: 50% of {GPU} $costs, naïve_caching #1"
+    pub = paper(
+        title=title, authors=["José Núñez", "Zoë O'Brien"], venue="Journal of A & B", type="journal"
+    )
+    text = publication_bibtex(pub)
+    assert r"\&" in text and r"\%" in text
+    fields = parse_bib(text)["x2026"]
+    assert fields["ENTRYTYPE"] == "article"
+    assert fields["title"] == title
+    assert fields["author"] == "José Núñez and Zoë O'Brien"
+    assert fields["journal"] == "Journal of A & B"
+
+
+@pytest.mark.parametrize(
+    ("kind", "entry_type", "venue_field"),
+    [
+        ("conference", "inproceedings", "booktitle"),
+        ("journal", "article", "journal"),
+        ("preprint", "misc", "howpublished"),
+        ("thesis", "phdthesis", "school"),
+    ],
+)
+def test_entry_type_follows_publication_type(kind: str, entry_type: str, venue_field: str) -> None:
+    fields = parse_bib(publication_bibtex(paper(type=kind)))["x2026"]
+    assert fields["ENTRYTYPE"] == entry_type and fields[venue_field] == "V"
+
+
+def test_own_bibtex_is_published_verbatim() -> None:
+    own = "@article{x2026,\n  title = {{Own} Entry},\n  journal = {J},\n  year = {2026}\n}"
+    text = bibliography([paper(bibtex=own), paper(id="y2026", title="Other")])
+    entries = parse_bib(text)
+    assert entries["x2026"]["title"] == "Own Entry"
+    assert "title = {{Own} Entry}" in text
+    assert entries["x2026"]["ENTRYTYPE"] == "article" and "y2026" in entries
+
+
+def test_broken_own_bibtex_is_a_data_error(project: Path) -> None:
+    pubs = project / "data" / "publications.yml"
+    pubs.write_text(
+        pubs.read_text().replace(
+            "  venue_short: OSDI 2024",
+            "  venue_short: OSDI 2024\n  bibtex: '@inproceedings{broken,'",
+        )
+    )
+    with pytest.raises(DataError) as caught:
+        load_site_data(project / "data")
+    (problem,) = caught.value.problems
+    assert str(problem).startswith("data/publications.yml:")
+    assert "publications entry 2 (id 'lin2024parrot'): field 'bibtex': expected exactly one" in str(
+        problem
+    )
+    assert problem.line is not None
+
+
+def test_journal_paper_with_pdf_and_doi(project: Path, tmp_path: Path) -> None:
+    with (project / "data" / "publications.yml").open("a") as handle:
+        handle.write(
+            "\n- id: j2026\n  title: A Journal Paper\n  authors: [Chaofan Lin]\n"
+            "  venue: Journal of Examples\n  year: 2026\n  type: journal\n  doi: 10.1000/xyz\n"
+            "  links: {pdf: /papers/j2026.pdf}\n"
+        )
+    build = run_build(project, tmp_path / "site", strict=False)
+    assert build.returncode == 0, build.output
+    page = build.page("publications/j2026")
+    assert meta(page, "citation_journal_title") == ["Journal of Examples"]
+    assert meta(page, "citation_conference_title") == []
+    assert meta(page, "citation_pdf_url") == ["https://chaofanlin.com/papers/j2026.pdf"]
+    assert meta(page, "citation_doi") == ["10.1000/xyz"]
+    assert 'href="https://doi.org/10.1000/xyz"' in page
+    assert "A Journal Paper" in html_text(build.page("publications"))
