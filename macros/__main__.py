@@ -1,14 +1,17 @@
 """Command line for the site data.
 
-`python -m macros check` validates data/; `python -m macros schema` rewrites schemas/.
+`python -m macros check` validates data/; `python -m macros schema` rewrites schemas/;
+`python -m macros import-bibtex refs.bib` appends new papers from BibTeX to data/publications.yml.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
+from .bibtex_import import import_bibtex
 from .loader import DataError, load_site_data
 from .schema import write_schemas
 
@@ -19,7 +22,26 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate every file in data/ and report problems")
     commands.add_parser("schema", help="regenerate the JSON Schemas in schemas/")
+    importer = commands.add_parser(
+        "import-bibtex", help="append the new entries of a .bib file to data/publications.yml"
+    )
+    importer.add_argument("bibfile", type=Path, help="a .bib file, e.g. exported from DBLP")
+    importer.add_argument("--dry-run", action="store_true", help="report, but change nothing")
     args = parser.parse_args(argv)
+
+    if args.command == "import-bibtex":
+        logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # the report says it all
+        try:
+            report = import_bibtex(
+                args.bibfile.read_text(encoding="utf-8"),
+                args.project / "data" / "publications.yml",
+                dry_run=args.dry_run,
+            )
+        except (DataError, OSError) as error:
+            print(error, file=sys.stderr)
+            return 1
+        print("\n".join(report.lines()))
+        return 0
 
     if args.command == "check":
         try:
