@@ -70,7 +70,7 @@ def _field(entry: Entry, name: str) -> str | None:
 
 
 def _person(name: str) -> str:
-    """'Lin, Chaofan' -> 'Chaofan Lin'; DBLP's homonym numbers ('Fan Yang 0001') are dropped."""
+    """'Curie, Marie' -> 'Marie Curie'; DBLP's homonym numbers ('Wei Wang 0001') are dropped."""
     name = _DBLP_NUMBER.sub("", " ".join(name.split()))
     if "," in name:
         last, _, first = name.partition(",")
@@ -109,7 +109,7 @@ def _ascii(text: str) -> str:
 
 
 def _new_id(authors: list[str], year: str, title: str, taken: set[str]) -> str:
-    """Surname of the first author, year and first title word: `lin2024parrot`."""
+    """Surname of the first author, year and first title word: `curie1903radiation`."""
     surname = re.sub(r"[^a-z0-9]", "", _ascii(authors[0].split()[-1] if authors else "anon"))
     word = next(
         (w for w in re.findall(r"[a-z0-9]+", _ascii(title)) if w not in {"a", "an", "the", "on"}),

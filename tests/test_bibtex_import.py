@@ -50,8 +50,8 @@ def test_import_is_idempotent(project: Path) -> None:
 
 def test_duplicates_within_one_file_and_dblp_homonym_numbers(project: Path) -> None:
     bib = """
-@inproceedings{a, title={Same Title}, author={Fan Yang 0001 and Li Wei}, booktitle={Conf}, year={2021}}
-@inproceedings{b, title={Same  title!}, author={Other Person}, booktitle={Conf}, year={2021}}
+@inproceedings{a, title={Same Title}, author={Fan Yang 0001 and Li Wei}, booktitle={C}, year={2021}}
+@inproceedings{b, title={Same  title!}, author={Other Person}, booktitle={C}, year={2021}}
 """
     report = import_bibtex(bib, project / "data" / "publications.yml")
     assert [a.name for a in report.added[0].authors] == ["Fan Yang", "Li Wei"]
