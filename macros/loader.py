@@ -1,6 +1,6 @@
 """Reading `data/*.yml` into validated models, with errors that point at file, line and field.
 
-YAML is parsed with ruamel.yaml because its nodes remember where they came from; those
+YAML is read by `yaml_source`, which remembers where every value came from; those
 positions are kept beside the plain data so a pydantic error on `entries[3].authors[1].name`
 can be reported as `data/publications.yml:41:9`.
 """
@@ -13,16 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError
 
 from .bibtex import BibtexOverrideError, parse_override
 from .model import MAPPING_SECTIONS, SECTION_MODELS, SiteData
-
-Path_ = tuple[int | str, ...]
-Positions = dict[Path_, tuple[int, int]]
+from .yaml_source import Location, Positions, YamlSyntaxError, read_yaml
 
 _ENTRY_LABEL_KEYS = (
     "id",
@@ -71,50 +65,8 @@ class DataError(Exception):
         super().__init__("\n".join([header, *(f"  {p}" for p in problems)]))
 
 
-class _DatesAsText(RoundTripConstructor):
-    """Keep `2024-09-01` as text, so the model checks it and reports it like any other value."""
-
-
-_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _DatesAsText.construct_yaml_str)
-
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _DatesAsText
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
-def _plain(node: Any, path: Path_, positions: Positions) -> Any:
-    """Turn ruamel's round-trip nodes into plain Python, recording each child's position."""
-    if isinstance(node, CommentedMap):
-        result: dict[str, Any] = {}
-        for key, value in node.items():
-            key_line, key_col, value_line, value_col = node.lc.data[key]
-            positions[(*path, str(key), "@key")] = (key_line + 1, key_col + 1)
-            positions[(*path, str(key))] = (value_line + 1, value_col + 1)
-            result[str(key)] = _plain(value, (*path, str(key)), positions)
-        return result
-    if isinstance(node, CommentedSeq):
-        items = []
-        for index, value in enumerate(node):
-            line, col = node.lc.data[index]
-            positions[(*path, index)] = (line + 1, col + 1)
-            items.append(_plain(value, (*path, index), positions))
-        return items
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, bool):
-        return bool(node)
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    return node
-
-
 def _position(
-    positions: Positions, loc: Path_, key_of_extra: bool
+    positions: Positions, loc: Location, key_of_extra: bool
 ) -> tuple[int | None, int | None]:
     """The position of the deepest part of `loc` that the YAML file actually contains."""
     if key_of_extra and (*loc, "@key") in positions:
@@ -155,7 +107,7 @@ def _describe(error: dict[str, Any], model_fields: Iterable[str] | None) -> str:
     return message
 
 
-def _fields_at(model: type[BaseModel], loc: Path_) -> list[str] | None:
+def _fields_at(model: type[BaseModel], loc: Location) -> list[str] | None:
     """The allowed keys of the model that owns the mapping at `loc` (for 'unknown field')."""
     current: Any = model
     for part in loc:
@@ -186,7 +138,7 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> Path_:
+def _clean_loc(loc: tuple[Any, ...]) -> Location:
     """Drop pydantic's internal steps (union members, validator names) from a location."""
     cleaned: list[int | str] = []
     for part in loc:
@@ -238,32 +190,13 @@ def _read_yaml(path: Path, display: str) -> tuple[Any, Positions]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise DataError(
-            [DataProblem(display, None, None, f"not UTF-8 text ({error.reason})")]
-        ) from None
+        message = f"not UTF-8 text ({error.reason})"
+        raise DataError([DataProblem(display, None, None, message)]) from None
     try:
-        node = _yaml().load(text)
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problem = (error.problem or error.context or "invalid YAML").strip()
-        if "found duplicate key" in str(error):
-            key = problem.split(" with value")[0].removeprefix("found duplicate key").strip()
-            problem = f"the key {key} appears twice in the same entry"
-        elif error.context and error.context_mark is not None and error.problem_mark is not None:
-            start = error.context_mark
-            problem += (
-                f" ({error.context.strip()} that starts at line {start.line + 1},"
-                f" column {start.column + 1})"
-            )
-        return _raise_yaml(display, mark, problem)
-    positions: Positions = {}
-    return _plain(node, (), positions), positions
-
-
-def _raise_yaml(display: str, mark: Any, problem: str) -> Any:
-    line = mark.line + 1 if mark is not None else None
-    column = mark.column + 1 if mark is not None else None
-    raise DataError([DataProblem(display, line, column, f"YAML syntax error: {problem}")])
+        return read_yaml(text)
+    except YamlSyntaxError as error:
+        message = f"YAML syntax error: {error.message}"
+        raise DataError([DataProblem(display, error.line, error.column, message)]) from None
 
 
 def load_section(path: Path, section: str, display: str | None = None) -> Any:

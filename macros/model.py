@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -53,7 +54,7 @@ def _check_email(value: str) -> str:
 def _check_id(value: str) -> str:
     if not _ID.match(value):
         raise ValueError(
-            "expected lower-case letters, digits, '-' or '_' (for example lin2024parrot)"
+            "expected lower-case letters, digits, '-' or '_' (for example curie1903radiation)"
         )
     return value
 
@@ -337,6 +338,10 @@ class SiteData(BaseModel):
     projects: list[Project]
     skills: list[SkillGroup]
     news: list[NewsItem]
+
+    @cached_property
+    def publication_by_id(self) -> dict[str, Publication]:
+        return {pub.id: pub for pub in self.publications}
 
 
 # File stem -> model of one entry (or of the whole file, for the mapping files).

@@ -83,7 +83,7 @@ def add_publication_files(files: Files, config: MkDocsConfig) -> Files:
 def publication_head(page: Page, config: MkDocsConfig) -> None:
     """Give a paper's page its Google Scholar tags and JSON-LD (printed by overrides/main.html)."""
     pub_id = page.meta.get("publication")
-    pub = next((p for p in site_data_for(config).publications if p.id == pub_id), None)
+    pub = site_data_for(config).publication_by_id.get(pub_id) if pub_id else None
     if pub is not None:
         page.meta["head_html"] = Markup(
             renderer_for(config).publication_head(pub, page.canonical_url, config.site_url or "/")

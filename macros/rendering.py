@@ -188,8 +188,9 @@ class SiteRenderer:
         return self._render("education.html", items=self.site.education)
 
     def experience(self) -> str:
-        by_id = {p.id: p for p in self.site.publications}
-        return self._render("experience.html", items=self.site.experience, publications=by_id)
+        return self._render(
+            "experience.html", items=self.site.experience, publications=self.site.publication_by_id
+        )
 
     def talks(self) -> str:
         return self._render("talks.html", items=self.site.talks)

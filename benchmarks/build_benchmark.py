@@ -1,0 +1,127 @@
+"""Build time against the number of publications, next to a bare Material site of equal size.
+
+For each size, the project is copied to a temporary folder with a synthetic
+`data/publications.yml` of that many papers (each gets its own page and .bib), then built with
+`mkdocs build`. The bare site is Material with the same number of plain Markdown pages. The
+figures are printed; nothing is asserted.
+
+    python benchmarks/build_benchmark.py              # 10, 100, 1000, 5000 publications
+    python benchmarks/build_benchmark.py 10 100       # chosen sizes
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("mkdocs.yml", "data", "docs", "macros", "overrides", "schemas")
+REAL_IDS = ("lin2025twilight", "lin2024parrot")  # referenced from data/experience.yml
+
+
+def synthetic_publications(count: int) -> str:
+    """`count` valid publications in YAML, varied in year, type, topics and marks."""
+    kinds = ("conference", "journal", "workshop", "preprint")
+    topics = ("LLM serving", "Compilers", "Sparse attention", "Scheduling", "Storage")
+    lines = ["# synthetic data for the build benchmark"]
+    for index in range(count):
+        pub_id = REAL_IDS[index] if index < len(REAL_IDS) else f"paper{index:05d}"
+        lines += [
+            f"- id: {pub_id}",
+            f'  title: "Synthetic Paper {index}: Scaling Systems for Workload {index % 97}"',
+            "  authors:",
+            "    - Chaofan Lin",
+            f"    - {{name: Coauthor {index % 13}, equal_contribution: {str(index % 5 == 0).lower()}}}",
+            f"    - {{name: Advisor {index % 7}, corresponding: true}}",
+            f"  venue: Proceedings of Synthetic Conference {index % 40}",
+            f"  venue_short: SC {2000 + index % 26}",
+            f"  year: {2000 + index % 26}",
+            f"  type: {kinds[index % len(kinds)]}",
+            f"  selected: {str(index < 5).lower()}",
+            f"  topics: [{topics[index % len(topics)]}, {topics[(index + 2) % len(topics)]}]",
+            f'  arxiv: "{2000 + index % 26 - 2000:02d}{(index % 12) + 1:02d}.{index:05d}"',
+            f"  links: {{code: https://github.com/example/paper{index}}}",
+            "  summary: >-",
+            f"    A synthetic summary of paper {index}, with **some** Markdown and enough words to",
+            "    look like a real two-sentence abstract on the page. It is here to be counted.",
+            "",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def make_project(directory: Path, count: int) -> None:
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, directory / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, directory / part)
+    (directory / "data" / "publications.yml").write_text(synthetic_publications(count))
+
+
+def make_bare_site(directory: Path, count: int) -> None:
+    """Material with search, no plugins of ours, and `count` plain pages outside the nav."""
+    docs = directory / "docs"
+    (docs / "p").mkdir(parents=True)
+    (directory / "mkdocs.yml").write_text(
+        "site_name: Bare\nsite_url: https://example.org/\n"
+        "theme: {name: material, font: false}\nplugins: [search]\n"
+        "markdown_extensions: [attr_list, md_in_html, pymdownx.highlight, pymdownx.superfences]\n"
+    )
+    (docs / "index.md").write_text("# Home\n\nA bare site.\n")
+    for index in range(count):
+        (docs / "p" / f"page{index:05d}.md").write_text(
+            f"# Synthetic Paper {index}\n\nChaofan Lin, Coauthor, Advisor. Proceedings, 2020.\n\n"
+            f"A synthetic summary of paper {index}, with **some** Markdown.\n\n"
+            f"```bibtex\n@inproceedings{{paper{index},\n  title = {{Paper {index}}},\n}}\n```\n"
+        )
+
+
+def build(directory: Path) -> tuple[float, int]:
+    """Seconds for one `mkdocs build`, and the number of HTML pages written."""
+    site = directory / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
+        cwd=directory, env=env, check=True,
+    )
+    elapsed = time.perf_counter() - started
+    return elapsed, sum(1 for _ in site.rglob("*.html"))
+
+
+def median_build(directory: Path, repeats: int) -> tuple[float, int]:
+    runs = [build(directory) for _ in range(repeats)]
+    return statistics.median(t for t, _ in runs), runs[0][1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[10, 100, 1000, 5000])
+    parser.add_argument("--repeats", type=int, default=3, help="builds per figure (median)")
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, median of {args.repeats}")
+    header = (f"{'pubs':>6} {'build s':>8} {'ms/pub':>7} {'pages':>6} "
+              f"{'bare s':>7} {'bare pages':>10} {'ratio':>6}")
+    print(header)
+    for count in args.sizes:
+        with tempfile.TemporaryDirectory() as scratch:
+            project, bare = Path(scratch) / "project", Path(scratch) / "bare"
+            project.mkdir()
+            make_project(project, count)
+            make_bare_site(bare, count)
+            seconds, pages = median_build(project, args.repeats)
+            bare_seconds, bare_pages = median_build(bare, args.repeats)
+        print(f"{count:>6} {seconds:>8.2f} {1000 * seconds / count:>7.2f} {pages:>6} "
+              f"{bare_seconds:>7.2f} {bare_pages:>10} {seconds / bare_seconds:>6.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
