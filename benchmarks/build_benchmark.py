@@ -32,13 +32,14 @@ def synthetic_publications(count: int) -> str:
     topics = ("LLM serving", "Compilers", "Sparse attention", "Scheduling", "Storage")
     lines = ["# synthetic data for the build benchmark"]
     for index in range(count):
+        equal = str(index % 5 == 0).lower()
         pub_id = REAL_IDS[index] if index < len(REAL_IDS) else f"paper{index:05d}"
         lines += [
             f"- id: {pub_id}",
             f'  title: "Synthetic Paper {index}: Scaling Systems for Workload {index % 97}"',
             "  authors:",
             "    - Chaofan Lin",
-            f"    - {{name: Coauthor {index % 13}, equal_contribution: {str(index % 5 == 0).lower()}}}",
+            f"    - {{name: Coauthor {index % 13}, equal_contribution: {equal}}}",
             f"    - {{name: Advisor {index % 7}, corresponding: true}}",
             f"  venue: Proceedings of Synthetic Conference {index % 40}",
             f"  venue_short: SC {2000 + index % 26}",
@@ -71,7 +72,7 @@ def make_bare_site(directory: Path, count: int) -> None:
     docs = directory / "docs"
     (docs / "p").mkdir(parents=True)
     (directory / "mkdocs.yml").write_text(
-        "site_name: Bare\nsite_url: https://example.org/\n"
+        "site_name: Bare\nsite_url: https://example.org/\nnav: [index.md]\n"
         "theme: {name: material, font: false}\nplugins: [search]\n"
         "markdown_extensions: [attr_list, md_in_html, pymdownx.highlight, pymdownx.superfences]\n"
     )
@@ -80,7 +81,7 @@ def make_bare_site(directory: Path, count: int) -> None:
         (docs / "p" / f"page{index:05d}.md").write_text(
             f"# Synthetic Paper {index}\n\nChaofan Lin, Coauthor, Advisor. Proceedings, 2020.\n\n"
             f"A synthetic summary of paper {index}, with **some** Markdown.\n\n"
-            f"```bibtex\n@inproceedings{{paper{index},\n  title = {{Paper {index}}},\n}}\n```\n"
+            "Another paragraph of plain text, as a page of its own would have.\n"
         )
 
 
@@ -91,7 +92,9 @@ def build(directory: Path) -> tuple[float, int]:
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
-        cwd=directory, env=env, check=True,
+        cwd=directory,
+        env=env,
+        check=True,
     )
     elapsed = time.perf_counter() - started
     return elapsed, sum(1 for _ in site.rglob("*.html"))
@@ -108,8 +111,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="builds per figure (median)")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, median of {args.repeats}")
-    header = (f"{'pubs':>6} {'build s':>8} {'ms/pub':>7} {'pages':>6} "
-              f"{'bare s':>7} {'bare pages':>10} {'ratio':>6}")
+    header = (
+        f"{'pubs':>6} {'build s':>8} {'ms/pub':>7} {'pages':>6} "
+        f"{'bare s':>7} {'bare pages':>10} {'ratio':>6}"
+    )
     print(header)
     for count in args.sizes:
         with tempfile.TemporaryDirectory() as scratch:
@@ -119,8 +124,11 @@ def main() -> None:
             make_bare_site(bare, count)
             seconds, pages = median_build(project, args.repeats)
             bare_seconds, bare_pages = median_build(bare, args.repeats)
-        print(f"{count:>6} {seconds:>8.2f} {1000 * seconds / count:>7.2f} {pages:>6} "
-              f"{bare_seconds:>7.2f} {bare_pages:>10} {seconds / bare_seconds:>6.2f}", flush=True)
+        print(
+            f"{count:>6} {seconds:>8.2f} {1000 * seconds / count:>7.2f} {pages:>6} "
+            f"{bare_seconds:>7.2f} {bare_pages:>10} {seconds / bare_seconds:>6.2f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -84,13 +84,8 @@ def parse_override(pub: Publication) -> Entry:
     return library.entries[0]
 
 
-def bibliography(pubs: list[Publication]) -> str:
-    """A .bib file with one entry per publication, in the given order."""
-    library = Library()
-    for pub in pubs:
-        library.add(parse_override(pub) if pub.bibtex else publication_entry(pub))
-    return bibtexparser.write_string(library, bibtex_format=_format()).strip() + "\n"
-
-
 def publication_bibtex(pub: Publication) -> str:
-    return bibliography([pub])
+    """The publication's BibTeX entry as text: its own `bibtex`, or the generated one."""
+    library = Library()
+    library.add(parse_override(pub) if pub.bibtex else publication_entry(pub))
+    return bibtexparser.write_string(library, bibtex_format=_format()).strip() + "\n"

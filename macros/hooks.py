@@ -33,6 +33,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return _plugin().add_publication_files(files, config)
 
 
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return _plugin().restore_html(html, config)
+
+
 def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
 ) -> dict[str, Any]:

@@ -90,6 +90,11 @@ def publication_head(page: Page, config: MkDocsConfig) -> None:
         )
 
 
+def restore_html(html: str, config: MkDocsConfig) -> str:
+    """Put the HTML that macros kept out of Markdown back into the converted page."""
+    return renderer_for(config).stash.restore(html)
+
+
 def define_env(env: Any) -> None:
     """Called by mkdocs-macros on every (re)build: register one macro per section."""
     renderer = renderer_for(env.conf)

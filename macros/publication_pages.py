@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .bibtex import bibliography, publication_bibtex
+from .bibtex import publication_bibtex
 from .model import SiteData
 from .rendering import SiteRenderer
 
@@ -30,9 +30,11 @@ def bib_path(pub_id: str) -> str:
 
 
 def publication_files(site: SiteData, renderer: SiteRenderer) -> list[GeneratedFile]:
-    files = [GeneratedFile(ALL_PUBLICATIONS_BIB, bibliography(site.publications))]
+    entries = {pub.id: publication_bibtex(pub) for pub in site.publications}
+    # publications.bib holds every entry, in the order of data/publications.yml.
+    files = [GeneratedFile(ALL_PUBLICATIONS_BIB, "\n".join(entries.values()))]
     for pub in site.publications:
-        bibtex = publication_bibtex(pub)
+        bibtex = entries[pub.id]
         files.append(GeneratedFile(bib_path(pub.id), bibtex))
         files.append(GeneratedFile(page_path(pub.id), renderer.publication_page(pub, bibtex)))
     return files

@@ -8,6 +8,7 @@ leaves alone, or as Markdown (`.md` templates) where headings should reach the t
 from __future__ import annotations
 
 import re
+import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
@@ -89,6 +90,28 @@ class IconLibrary:
         )
 
 
+class HtmlStash:
+    """HTML fragments kept out of Python-Markdown's way.
+
+    A macro puts an HTML comment into the page's Markdown; after conversion, `restore` swaps
+    each comment for its fragment. Markdown never re-reads the fragment, so nothing in it can
+    be reinterpreted, and large lists cost nothing to convert.
+    """
+
+    def __init__(self) -> None:
+        self._token = secrets.token_hex(6)
+        self._fragments: dict[str, str] = {}
+        self._pattern = re.compile(f"<!--homepage-html-{self._token}-\\d+-->")
+
+    def put(self, html: str) -> str:
+        key = f"<!--homepage-html-{self._token}-{len(self._fragments)}-->"
+        self._fragments[key] = html
+        return key
+
+    def restore(self, html: str) -> str:
+        return self._pattern.sub(lambda match: self._fragments[match.group(0)], html)
+
+
 class SiteRenderer:
     """Renders each section of the site; one public method per macro a page can call."""
 
@@ -101,6 +124,7 @@ class SiteRenderer:
     ) -> None:
         """`base_path` is the site's path on its host ('/' or '/repo/'), for links across pages."""
         self.site = site
+        self.stash = HtmlStash()
         self.base_path = base_path if base_path.endswith("/") else base_path + "/"
         self.owner_names = {
             _normalise_name(n) for n in (site.profile.name, *site.profile.name_variants)
@@ -136,13 +160,17 @@ class SiteRenderer:
     def is_owner(self, name: str) -> bool:
         return _normalise_name(name) in self.owner_names
 
+    def _render_html(self, template: str, **context: Any) -> Markup:
+        """An HTML template, rendered as it is (for the theme, or inside other HTML)."""
+        return Markup(self.env.get_template(template).render(**context).strip())
+
     def _render(self, template: str, **context: Any) -> Markup:
-        """Render a template into page source: an HTML block, or Markdown for `.md` templates."""
-        text = self.env.get_template(template).render(**context)
+        """Page source from a template: Markdown for `.md`, a stashed HTML block for `.html`."""
         if template.endswith(".html"):
-            # A blank line would end Python-Markdown's raw HTML block.
-            text = "\n".join(line for line in text.splitlines() if line.strip())
-        return Markup("\n\n" + text.strip() + "\n\n")
+            text = self.stash.put(self._render_html(template, **context))
+        else:
+            text = self.env.get_template(template).render(**context).strip()
+        return Markup("\n\n" + text + "\n\n")
 
     # --- macros -------------------------------------------------------------------------
 
@@ -177,7 +205,7 @@ class SiteRenderer:
         groups = [(y, list(g)) for y, g in groupby(pubs, key=lambda p: p.year)] if by_year else []
         return self._render(
             "publications.md",
-            filters=self._filters(pubs) if filters and pubs else "",
+            facets=self._facets(pubs) if filters and pubs else [],
             pubs=pubs,
             groups=groups,
             legend=self._legend(pubs),
@@ -225,7 +253,6 @@ class SiteRenderer:
 
     def publication_page(self, pub: Publication, bibtex: str) -> str:
         """The Markdown source of a publication's own page."""
-        longest_backticks = max((len(run) for run in re.findall(r"`+", bibtex)), default=0)
         description = (
             markdown_plain(pub.summary)
             if pub.summary
@@ -236,7 +263,6 @@ class SiteRenderer:
                 "publication_page.md",
                 pub=pub,
                 bibtex=bibtex.strip(),
-                fence="`" * max(3, longest_backticks + 1),
                 description=description,
                 legend=self._legend([pub]),
             ).strip()
@@ -246,7 +272,7 @@ class SiteRenderer:
     def publication_head(self, pub: Publication, page_url: str | None, site_url: str) -> str:
         """Google Scholar meta tags and JSON-LD for the <head> of a publication's page."""
         links = pub.all_links
-        return self._render(
+        return self._render_html(
             "publication_head.html",
             pub=pub,
             pdf_url=urljoin(site_url, links.pdf) if links.pdf else None,
@@ -255,8 +281,8 @@ class SiteRenderer:
 
     # --- helpers ------------------------------------------------------------------------
 
-    def _filters(self, pubs: list[Publication]) -> Markup:
-        """The filter form, with the number of papers for each year, type and topic."""
+    def _facets(self, pubs: list[Publication]) -> list[tuple[str, str, list[tuple[str, str, int]]]]:
+        """Filter fields with the number of papers for each year, type and topic."""
         years = Counter(str(p.year) for p in pubs)
         types = Counter(p.type for p in pubs)
         topics = Counter(t for p in pubs for t in p.topics)
@@ -269,7 +295,7 @@ class SiteRenderer:
             ),
             ("topic", "Topic", [(t, t, n) for t, n in sorted(topics.items())]),
         ]
-        return self._render("publication_filters.html", facets=facets, total=len(pubs))
+        return facets
 
     def _legend(self, pubs: Iterable[Publication]) -> dict[str, bool]:
         authors = [a for p in pubs for a in p.authors]
