@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -67,16 +68,29 @@ def make_project(directory: Path, count: int) -> None:
     (directory / "data" / "publications.yml").write_text(synthetic_publications(count))
 
 
+NAV_PAGES = ("index", "research", "publications", "talks", "teaching", "awards", "projects", "cv")
+
+
+def bare_config() -> str:
+    """The project's mkdocs.yml (same theme, features, palette and Markdown extensions) without
+    anything of ours: no macros plugin, hooks, theme overrides or watch list; plus a site_url."""
+    text = (ROOT / "mkdocs.yml").read_text()
+    text = re.sub(r"\n  - macros:\n(    .*\n)*", "\n", text)
+    text = re.sub(r"\nhooks:\n(  - .*\n)*", "\n", text)
+    text = re.sub(r"\nwatch:\n(  - .*\n)*", "\n", text)
+    text = re.sub(r"\n  custom_dir: .*", "", text)
+    return text + "\nsite_url: https://example.org/\n"
+
+
 def make_bare_site(directory: Path, count: int) -> None:
-    """Material with search, no plugins of ours, and `count` plain pages outside the nav."""
+    """The same eight pages in the navigation, with plain text, and `count` plain pages
+    outside it (as the papers' pages are)."""
     docs = directory / "docs"
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
     (docs / "p").mkdir(parents=True)
-    (directory / "mkdocs.yml").write_text(
-        "site_name: Bare\nsite_url: https://example.org/\nnav: [index.md]\n"
-        "theme: {name: material, font: false}\nplugins: [search]\n"
-        "markdown_extensions: [attr_list, md_in_html, pymdownx.highlight, pymdownx.superfences]\n"
-    )
-    (docs / "index.md").write_text("# Home\n\nA bare site.\n")
+    (directory / "mkdocs.yml").write_text(bare_config())
+    for name in NAV_PAGES:
+        (docs / f"{name}.md").write_text(f"# {name.title()}\n\nA bare page.\n")
     for index in range(count):
         (docs / "p" / f"page{index:05d}.md").write_text(
             f"# Synthetic Paper {index}\n\nChaofan Lin, Coauthor, Advisor. Proceedings, 2020.\n\n"

@@ -19,17 +19,20 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("strikethrough")
 
 
+@lru_cache(maxsize=4096)  # a summary shows on several pages; convert it once
 def markdown_block(text: str | None) -> Markup:
     """Render a Markdown field as block HTML (paragraphs, lists)."""
     return Markup(_parser().render(text or "").strip())
 
 
+@lru_cache(maxsize=4096)
 def markdown_inline(text: str | None) -> Markup:
     """Render a one-line Markdown field without the surrounding <p>."""
     return Markup(_parser().renderInline(text or "").strip())
 
 
+@lru_cache(maxsize=4096)
 def markdown_plain(text: str | None) -> str:
     """The text of a Markdown field without any markup, for meta descriptions and JSON-LD."""
-    rendered = _parser().render(text or "")
+    rendered = markdown_block(text)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", rendered)).split())

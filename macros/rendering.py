@@ -136,6 +136,7 @@ class SiteRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            auto_reload=False,  # a renderer lives for one build; don't stat templates per use
         )
         self.env.filters.update(
             md=markdown_block,
