@@ -1,0 +1,181 @@
+"""The built site in a real browser (Debian's Chromium driven by Playwright).
+
+Skipped, with the reason, where no Chromium is installed; under CI (`CI` set) a missing browser
+is an error instead, so these tests can never silently stop running there.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from conftest import Build
+
+CHROMIUM = (
+    os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+)
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+if not CHROMIUM:
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs Chromium for the browser tests: apt-get install chromium")
+    pytest.skip("no Chromium found (install Debian's chromium package)", allow_module_level=True)
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site: Build) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(built_site.site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page whose console errors and requests to other hosts are recorded."""
+
+    def __init__(self, page: object, base_url: str) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        host = urlparse(base_url).netloc
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on(
+            "request",
+            lambda r: (
+                self.foreign.append(r.url)
+                if urlparse(r.url).netloc not in (host, "") and not r.url.startswith("data:")
+                else None
+            ),
+        )
+
+
+@pytest.fixture
+def watched(browser: object, base_url: str) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    result = Watched(page, base_url)
+    yield result
+    context.close()
+    assert result.errors == [], f"console errors: {result.errors}"
+    assert result.foreign == [], f"requests to other hosts: {result.foreign}"
+
+
+def visible_titles(page: object) -> list[str]:
+    return page.locator(".pub-list > li.pub:visible .pub-title").all_inner_texts()
+
+
+def test_filters_narrow_the_list_and_update_the_url(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    page.goto(base_url + "publications/")
+    assert len(visible_titles(page)) == 2
+    page.select_option("select[name=topic]", "LLM serving")
+    assert [t.split(":")[0] for t in visible_titles(page)] == ["Parrot"]
+    assert parse_qs(urlparse(page.url).query) == {"topic": ["LLM serving"]}
+    assert not page.locator("h2[id='2025']").is_visible()  # a year with nothing left is hidden
+    assert "Showing 1 of 2 publications." in page.locator(".pub-filters__status").inner_text()
+    page.click(".pub-filters__reset")
+    page.wait_for_function(
+        "document.querySelectorAll('.pub-list > li.pub:not([hidden])').length == 2"
+    )
+    assert urlparse(page.url).query == ""
+
+
+def test_free_text_and_year_combine(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    page.goto(base_url + "publications/")
+    page.locator("input[name=q]").press_sequentially("stoica")
+    assert [t.split(":")[0] for t in visible_titles(page)] == ["Twilight"]
+    page.select_option("select[name=year]", "2024")
+    assert visible_titles(page) == []
+    assert parse_qs(urlparse(page.url).query) == {"q": ["stoica"], "year": ["2024"]}
+
+
+def test_a_shared_filtered_url_opens_filtered(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    page.goto(base_url + "publications/?year=2025&type=conference")
+    assert [t.split(":")[0] for t in visible_titles(page)] == ["Twilight"]
+    assert page.locator("select[name=year]").input_value() == "2025"
+
+
+def test_filters_work_with_the_keyboard(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    page.goto(base_url + "publications/")
+    page.locator("input[name=q]").focus()
+    page.keyboard.type("parrot")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "year"
+    assert [t.split(":")[0] for t in visible_titles(page)] == ["Parrot"]
+    label = page.locator("select[name=topic]").evaluate("e => e.labels[0].innerText")
+    assert label.startswith("Topic")
+
+
+def test_filters_after_instant_navigation(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    page.goto(base_url)
+    page.click("a.md-button:has-text('All publications')")
+    page.wait_for_url("**/publications/")
+    page.wait_for_selector("form[data-pub-filters]:not([hidden])")
+    page.select_option("select[name=year]", "2024")
+    assert [t.split(":")[0] for t in visible_titles(page)] == ["Parrot"]
+
+
+def test_everything_is_visible_without_javascript(browser: object, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "publications/")
+    assert len(visible_titles(page)) == 2
+    assert not page.locator("form[data-pub-filters]").is_visible()
+    context.close()
+
+
+def test_search_finds_a_paper_and_leads_to_its_page(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    page.goto(base_url)
+    page.click("label.md-search__icon[for=__search], .md-search__input")
+    page.locator(".md-search__input").press_sequentially("Twilight")
+    result = page.locator(".md-search-result__item a[href*='publications/lin2025twilight/']")
+    result.first.wait_for(timeout=15000)
+    result.first.click()
+    page.wait_for_url("**/publications/lin2025twilight/**")
+    assert "Twilight" in page.locator("h1").first.inner_text()
+
+
+def test_paper_page_copy_button_and_title_link(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    page.goto(base_url + "publications/")
+    page.click("a:has-text('Parrot: Efficient Serving')")
+    page.wait_for_url("**/publications/lin2024parrot/")
+    assert (
+        page.locator("pre.pub-bibtex button.md-clipboard, pre.pub-bibtex .md-code__button").count()
+        == 1
+    )
