@@ -30,7 +30,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    return _plugin().add_publication_files(files, config)
+    return _plugin().add_generated_files(files, config)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -13,9 +13,12 @@ from urllib.parse import urlparse
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .cv_pdf import CvPdfError
+from .exports import site_files
+from .json_resume import JsonResumeError
 from .loader import DataError, load_site_data
 from .model import SiteData
 from .publication_pages import publication_files
@@ -73,10 +76,18 @@ def renderer_for(config: MkDocsConfig) -> SiteRenderer:
     return renderer
 
 
-def add_publication_files(files: Files, config: MkDocsConfig) -> Files:
-    """Add each paper's page and .bib, and publications.bib, as generated files."""
-    for generated in publication_files(site_data_for(config), renderer_for(config)):
-        files.append(File.generated(config, generated.path, content=generated.content))
+def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
+    """Add the files made from data: each paper's page and .bib, publications.bib, the PDF
+    and JSON CV, the news feed, CNAME and .nojekyll."""
+    site, renderer = site_data_for(config), renderer_for(config)
+    try:
+        generated_files = publication_files(site, renderer) + site_files(site, renderer)
+    except (CvPdfError, JsonResumeError) as error:
+        raise PluginError(str(error)) from None
+    for generated in generated_files:
+        file = File.generated(config, generated.path, content=generated.content)
+        file.inclusion = InclusionLevel.INCLUDED  # `.nojekyll` too, though it is a dotfile
+        files.append(file)
     return files
 
 

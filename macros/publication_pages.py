@@ -6,19 +6,12 @@ so no page is ever written by hand for a paper.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .bibtex import publication_bibtex
+from .exports import GeneratedFile
 from .model import SiteData
 from .rendering import SiteRenderer
 
 ALL_PUBLICATIONS_BIB = "publications.bib"
-
-
-@dataclass(frozen=True)
-class GeneratedFile:
-    path: str  # relative to docs/, with forward slashes
-    content: str
 
 
 def page_path(pub_id: str) -> str:

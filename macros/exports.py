@@ -1,0 +1,48 @@
+"""The site-wide files made from the data at build time, besides the pages.
+
+`cv.pdf` (Typst), `cv.json` (JSON Resume), `feed.xml` (Atom news feed), and for GitHub Pages
+`CNAME` (the custom domain, so `mkdocs gh-deploy` can never drop it) and `.nojekyll`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from .cv_pdf import cv_data, render_cv_pdf
+from .feed import FEED_PATH, news_feed
+from .json_resume import json_resume_text
+from .model import SiteData
+from .rendering import SiteRenderer
+
+CV_PDF_PATH = "cv.pdf"
+CV_JSON_PATH = "cv.json"
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    path: str  # relative to the site root, with forward slashes
+    content: str | bytes
+
+
+def custom_domain(site_url: str | None) -> str | None:
+    """The host to put in CNAME: none for github.io addresses, local or missing URLs."""
+    host = urlparse(site_url or "").hostname
+    if not host or host in ("localhost", "127.0.0.1") or host.endswith(".github.io"):
+        return None
+    return host
+
+
+def site_files(site: SiteData, renderer: SiteRenderer) -> list[GeneratedFile]:
+    """cv.pdf, cv.json, feed.xml, CNAME and .nojekyll, all from the same data."""
+    site_url = site.profile.site.url
+    files = [
+        GeneratedFile(CV_PDF_PATH, render_cv_pdf(cv_data(site, renderer.is_owner, site_url))),
+        GeneratedFile(CV_JSON_PATH, json_resume_text(site, site_url)),
+        GeneratedFile(FEED_PATH, news_feed(site, site_url or "/")),
+        GeneratedFile(".nojekyll", ""),
+    ]
+    domain = custom_domain(site_url)
+    if domain:
+        files.append(GeneratedFile("CNAME", domain + "\n"))
+    return files
