@@ -17,9 +17,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from conftest import Build
 
-CHROMIUM = (
-    os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-)
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -28,12 +25,34 @@ ARGS = [
     "--no-first-run",
 ]
 
-if not CHROMIUM:
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Chromium for the browser tests: apt-get install chromium")
-    pytest.skip("no Chromium found (install Debian's chromium package)", allow_module_level=True)
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+def find_chromium() -> str | None:
+    """$CHROMIUM, Debian's chromium, or a browser installed by `playwright install chromium`."""
+    found = (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+    if found:
+        return found
+    with playwright_api.sync_playwright() as playwright:
+        bundled = playwright.chromium.executable_path
+    return bundled if os.path.exists(bundled) else None
+
+
+try:
+    import playwright.sync_api as playwright_api
+except ImportError:
+    playwright_api = None
+
+CHROMIUM = find_chromium() if playwright_api else None
+if not CHROMIUM:
+    reason = (
+        "no Chromium found (install Debian's chromium package)"
+        if playwright_api
+        else ("Playwright is not installed (pip install -r requirements-dev.txt)")
+    )
+    if os.environ.get("CI"):
+        raise RuntimeError(f"CI runs the browser tests, but: {reason}")
+    pytest.skip(reason, allow_module_level=True)
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
