@@ -1,7 +1,8 @@
 """The site-wide files made from the data at build time, besides the pages.
 
 `cv.pdf` (Typst), `cv.json` (JSON Resume), `feed.xml` (Atom news feed), and for GitHub Pages
-`CNAME` (the custom domain, so `mkdocs gh-deploy` can never drop it) and `.nojekyll`.
+`CNAME` (the custom domain, so `mkdocs gh-deploy` can never drop it) and `.nojekyll`; and
+`robots.txt`, pointing crawlers at the sitemap.
 """
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ def custom_domain(site_url: str | None) -> str | None:
     return host
 
 
+def robots_txt(site_url: str | None) -> str:
+    """Allow every crawler and point it at the sitemap MkDocs writes."""
+    lines = ["User-agent: *", "Allow: /"]
+    if site_url:
+        lines.append(f"Sitemap: {site_url.rstrip('/')}/sitemap.xml")
+    return "\n".join(lines) + "\n"
+
+
 def site_files(site: SiteData, renderer: SiteRenderer) -> list[GeneratedFile]:
     """cv.pdf, cv.json, feed.xml, CNAME and .nojekyll, all from the same data."""
     site_url = site.profile.site.url
@@ -41,6 +50,7 @@ def site_files(site: SiteData, renderer: SiteRenderer) -> list[GeneratedFile]:
         GeneratedFile(CV_JSON_PATH, json_resume_text(site, site_url)),
         GeneratedFile(FEED_PATH, news_feed(site, site_url or "/")),
         GeneratedFile(".nojekyll", ""),
+        GeneratedFile("robots.txt", robots_txt(site_url)),
     ]
     domain = custom_domain(site_url)
     if domain:

@@ -40,7 +40,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
 ) -> dict[str, Any]:
-    _plugin().publication_head(page, config)
+    _plugin().page_head(page, config)
     return context
 
 

@@ -1,11 +1,12 @@
-"""schema.org JSON-LD for a publication page (`ScholarlyArticle`), read by search engines."""
+"""schema.org JSON-LD, read by search engines: `ScholarlyArticle` for a paper's page, `Person`
+for the home page."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from .markup import markdown_plain
-from .model import Publication
+from .model import Publication, SiteData
 
 
 def scholarly_article(pub: Publication, page_url: str | None) -> dict[str, Any]:
@@ -37,3 +38,29 @@ def scholarly_article(pub: Publication, page_url: str | None) -> dict[str, Any]:
     if "code" in links:
         article["isBasedOn"] = links["code"]
     return {key: value for key, value in article.items() if value is not None}
+
+
+def person(site: SiteData, site_url: str | None) -> dict[str, Any]:
+    """The schema.org `Person` of the home page, with `sameAs` pointing at the profile links."""
+    profile = site.profile
+    result: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": profile.name,
+        "url": site_url,
+        "jobTitle": profile.position,
+        "email": f"mailto:{profile.email}" if profile.email else None,
+        "description": markdown_plain(profile.bio) or None,
+        "knowsAbout": list(profile.interests) or None,
+        "sameAs": [link.url for link in profile.links if link.url.startswith("http")] or None,
+        "affiliation": {"@type": "Organization", "name": profile.affiliation}
+        if profile.affiliation
+        else None,
+        "alumniOf": [
+            {"@type": "CollegeOrUniversity", "name": item.institution}
+            for item in site.education
+            if item.end not in (None, "present")
+        ]
+        or None,
+    }
+    return {key: value for key, value in result.items() if value is not None}

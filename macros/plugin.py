@@ -91,14 +91,19 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def publication_head(page: Page, config: MkDocsConfig) -> None:
-    """Give a paper's page its Google Scholar tags and JSON-LD (printed by overrides/main.html)."""
+def page_head(page: Page, config: MkDocsConfig) -> None:
+    """Structured data for the page's <head> (printed by overrides/main.html): Google Scholar
+    tags and JSON-LD on a paper's page, JSON-LD `Person` on the home page."""
+    renderer = renderer_for(config)
     pub_id = page.meta.get("publication")
-    pub = site_data_for(config).publication_by_id.get(pub_id) if pub_id else None
+    pub = renderer.site.publication_by_id.get(pub_id) if pub_id else None
     if pub is not None:
-        page.meta["head_html"] = Markup(
-            renderer_for(config).publication_head(pub, page.canonical_url, config.site_url or "/")
-        )
+        head = renderer.publication_head(pub, page.canonical_url, config.site_url or "/")
+    elif page.is_homepage:
+        head = renderer.home_head(page.canonical_url)
+    else:
+        return
+    page.meta["head_html"] = Markup(head)
 
 
 def restore_html(html: str, config: MkDocsConfig) -> str:

@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .jsonld import scholarly_article
+from .jsonld import person, scholarly_article
 from .markup import markdown_block, markdown_inline, markdown_plain
 from .model import Publication, SiteData
 
@@ -279,6 +279,10 @@ class SiteRenderer:
             pdf_url=urljoin(site_url, links.pdf) if links.pdf else None,
             jsonld=scholarly_article(pub, page_url),
         )
+
+    def home_head(self, site_url: str | None) -> str:
+        """JSON-LD `Person` for the <head> of the home page."""
+        return self._render_html("home_head.html", jsonld=person(self.site, site_url))
 
     # --- helpers ------------------------------------------------------------------------
 

@@ -163,7 +163,7 @@ def test_filters_after_instant_navigation(watched: Watched, base_url: str) -> No
     page.goto(base_url)
     page.click("a.md-button:has-text('All publications')")
     page.wait_for_url("**/publications/")
-    page.wait_for_selector("form[data-pub-filters]:not([hidden])")
+    page.wait_for_selector("form[data-pub-filters]", state="visible")
     page.select_option("select[name=year]", "2024")
     assert [t.split(":")[0] for t in visible_titles(page)] == ["Parrot"]
 
@@ -198,3 +198,65 @@ def test_paper_page_copy_button_and_title_link(watched: Watched, base_url: str) 
         page.locator("pre.pub-bibtex button.md-clipboard, pre.pub-bibtex .md-code__button").count()
         == 1
     )
+
+
+def test_palette_toggle_switches_and_persists(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    page.goto(base_url)
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    first = page.evaluate(scheme)
+    # The toggle cycles system -> light -> dark; click until the scheme changes.
+    for _ in range(3):
+        page.click("form[data-md-component=palette] label:visible")
+        if page.evaluate(scheme) != first:
+            break
+    chosen = page.evaluate(scheme)
+    assert chosen != first
+    page.goto(base_url + "publications/")
+    assert page.evaluate(scheme) == chosen
+
+
+def test_mobile_drawer_and_no_horizontal_scroll(browser: object, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    for path in ("", "publications/", "publications/lin2025twilight/", "cv/", "research/"):
+        page.goto(base_url + path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"/{path} scrolls sideways by {overflow}px at 375px"
+    page.goto(base_url)
+    page.click("label.md-header__button[for=__drawer]")
+    link = page.locator("nav.md-nav--primary").get_by_role("link", name="Publications", exact=True)
+    link.wait_for(state="visible")
+    link.click()
+    page.wait_for_url("**/publications/")
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "selector"),
+    [
+        ("", ".pub-list > li"),
+        ("publications/", ".pub-list > li"),
+        ("research/", ".entry"),
+        ("talks/", ".entry"),
+        ("teaching/", ".entry"),
+        ("awards/", ".award"),
+        ("projects/", ".entry"),
+        ("cv/", ".entry, .award, .pub"),
+    ],
+)
+def test_every_entry_is_visible_without_javascript(
+    browser: object, base_url: str, path: str, selector: str
+) -> None:
+    counts = []
+    for javascript in (True, False):
+        context = browser.new_context(java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto(base_url + path)
+        entries = page.locator(selector)
+        counts.append(entries.count())
+        assert all(entries.nth(i).is_visible() for i in range(entries.count())), path
+        context.close()
+    assert counts[0] == counts[1] > 0

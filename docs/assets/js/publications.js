@@ -1,6 +1,6 @@
 /* Filters for the publication list: free text, year, type and topic, combinable, kept in the
    URL (?q=&year=&type=&topic=) so a filtered view can be shared. Without JavaScript the form
-   stays hidden and every paper is listed. Re-run on each page of Material's instant navigation. */
+   is not shown (see site.css) and every paper is listed. Re-run on each page of Material's instant navigation. */
 (function () {
   "use strict";
 
@@ -86,7 +86,6 @@
     form.addEventListener("reset", function () {
       window.setTimeout(function () { apply(true); }, 0);
     });
-    form.hidden = false;
     apply(false);
   }
 

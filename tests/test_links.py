@@ -1,0 +1,90 @@
+"""Every internal link and anchor of the built site resolves; external URLs are well formed."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+from conftest import Build
+
+SITE_HOST = "chaofanlin.com"
+
+
+class LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"] or "")
+        if tag == "a" and values.get("name"):
+            self.ids.add(values["name"] or "")
+        for key in ("href", "src"):
+            if values.get(key) and tag in ("a", "link", "script", "img", "source"):
+                self.links.append(values[key] or "")
+
+
+def parse(path: Path) -> LinkCollector:
+    collector = LinkCollector()
+    collector.feed(path.read_text(encoding="utf-8"))
+    return collector
+
+
+def target_file(site: Path, page: Path, link: str) -> Path | None:
+    """The file a link points to inside the site, or None for another host."""
+    page_url = "/" + str(page.relative_to(site))
+    url = urlparse(urljoin(page_url, link))
+    if url.scheme or url.netloc:
+        if url.netloc != SITE_HOST:
+            return None
+        url = urlparse(url.path + ("#" + url.fragment if url.fragment else ""))
+    path = site / unquote(url.path).lstrip("/")
+    return path / "index.html" if path.is_dir() or url.path.endswith("/") else path
+
+
+def test_internal_links_and_anchors_resolve(built_site: Build) -> None:
+    site = built_site.site
+    pages = {page: parse(page) for page in site.rglob("*.html")}
+    broken = []
+    for page, collector in pages.items():
+        if page.name == "404.html":
+            continue
+        for link in collector.links:
+            if link.startswith(("mailto:", "data:", "javascript:")):
+                continue
+            target = target_file(site, page, link)
+            if target is None:
+                continue
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)}: {link}")
+                continue
+            fragment = urlparse(link).fragment
+            if fragment and target.suffix == ".html":
+                ids = pages[target].ids if target in pages else parse(target).ids
+                if unquote(fragment) not in ids:
+                    broken.append(f"{page.relative_to(site)}: {link} (no such anchor)")
+    assert broken == []
+
+
+def test_external_urls_are_well_formed(built_site: Build) -> None:
+    for page in built_site.site.rglob("*.html"):
+        for link in parse(page).links:
+            if link.startswith(("http://", "https://")):
+                url = urlparse(link)
+                assert url.netloc and re.match(r"^[a-z0-9.-]+(:\d+)?$", url.netloc, re.I), link
+                assert " " not in link, link
+            elif link.startswith("mailto:"):
+                assert re.match(r"^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$", link), link
+
+
+def test_a_broken_link_is_caught(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<a href="../b/">b</a><a href="#x">x</a>')
+    page = tmp_path / "a" / "index.html"
+    assert not target_file(tmp_path, page, "../b/").exists()
+    assert "x" not in parse(page).ids
