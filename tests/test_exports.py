@@ -115,7 +115,7 @@ def test_feed_has_every_news_item_and_is_discoverable(built_site: Build) -> None
     assert len({e.findtext(f"{ATOM}id") for e in entries}) == len(entries)
     for url in ("", "publications", "publications/lin2024parrot"):
         assert re.search(
-            r'<link rel="alternate" type="application/atom\+xml" title="News" '
+            r'<link rel="alternate feed" type="application/atom\+xml" title="News" '
             r'href="[./]*/feed.xml">',
             built_site.page(url),
         ), url

@@ -3,6 +3,9 @@
    is not shown (see site.css) and every paper is listed. Re-run on each page of Material's instant navigation. */
 (function () {
   "use strict";
+  // Instant navigation runs this script again on each visit to the page; set up only once.
+  if (window.__publicationFilters) return;
+  window.__publicationFilters = true;
 
   var FIELDS = ["q", "year", "type", "topic"];
 
