@@ -5,8 +5,8 @@ page, served gzip-compressed on 127.0.0.1 as GitHub Pages serves it.
     python scripts/audit.py / /cv/          # chosen pages
 
 Installs Lighthouse 12 and axe-core with npm into `.audit/` (ignored by git) on first use, and
-needs Chromium (`CHROME_PATH`, default /usr/bin/chromium). Lighthouse runs three times per page and form
-factor and the median run counts, as Lighthouse advises. Prints a table of scores, bytes
+needs Chromium (`CHROME_PATH`, default /usr/bin/chromium). Lighthouse runs three times per page
+and form factor and the median run counts, as Lighthouse advises. Prints a table of scores, bytes
 transferred, axe violations and requests to other hosts, then the failing audits. Exits 1 if any
 page scores under 100, has an axe violation or a third-party request.
 """
