@@ -15,7 +15,13 @@ import typst
 
 from .markup import markdown_plain
 from .model import SiteData
-from .rendering import AWARD_HEADINGS, TEMPLATES_DIR, format_period, join_names
+from .rendering import (
+    AWARD_HEADINGS,
+    TEMPLATES_DIR,
+    author_marks,
+    format_period,
+    join_names,
+)
 
 CV_TEMPLATE = "cv.typ"
 
@@ -96,10 +102,7 @@ def cv_data(site: SiteData, is_owner: Any, site_url: str | None = None) -> dict[
             }
             for pub in sorted(site.publications, key=lambda p: p.year, reverse=True)
         ],
-        "marks": {
-            "corresponding": any(a.corresponding for p in site.publications for a in p.authors),
-            "equal": any(a.equal_contribution for p in site.publications for a in p.authors),
-        },
+        "marks": author_marks(site.publications),
         "experience": [
             {
                 "title": ", ".join(filter(None, [item.team, item.organization])),

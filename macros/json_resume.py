@@ -16,6 +16,7 @@ import jsonschema
 
 from .markup import markdown_plain
 from .model import Period, SiteData
+from .rendering import paper_path
 
 SCHEMA_PATH = Path(__file__).parent / "vendor" / "json-resume-1.0.1.schema.json"
 
@@ -117,7 +118,7 @@ def json_resume(site: SiteData, site_url: str | None = None) -> dict[str, Any]:
                 "name": pub.title,
                 "publisher": pub.venue,
                 "releaseDate": str(pub.year),
-                "url": f"{base}/publications/{pub.id}/" if base else pub.all_links.arxiv,
+                "url": f"{base}/{paper_path(pub.id)}" if base else pub.all_links.arxiv,
                 "summary": markdown_plain(pub.summary),
             }
             for pub in site.publications

@@ -9,17 +9,13 @@ from __future__ import annotations
 from .bibtex import publication_bibtex
 from .exports import GeneratedFile
 from .model import SiteData
-from .rendering import SiteRenderer
+from .rendering import SiteRenderer, bib_path
 
 ALL_PUBLICATIONS_BIB = "publications.bib"
 
 
 def page_path(pub_id: str) -> str:
     return f"publications/{pub_id}.md"
-
-
-def bib_path(pub_id: str) -> str:
-    return f"publications/{pub_id}.bib"
 
 
 def publication_files(site: SiteData, renderer: SiteRenderer) -> list[GeneratedFile]:

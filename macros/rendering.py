@@ -66,6 +66,25 @@ def join_names(names: Sequence[str]) -> str:
     return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def paper_path(pub_id: str) -> str:
+    """Where a publication's own page lives, relative to the site root."""
+    return f"publications/{pub_id}/"
+
+
+def bib_path(pub_id: str) -> str:
+    """Where a publication's .bib file lives, relative to the site root."""
+    return f"publications/{pub_id}.bib"
+
+
+def author_marks(pubs: Iterable[Publication]) -> dict[str, bool]:
+    """Which author marks the papers use, so a legend explains only those."""
+    authors = [a for p in pubs for a in p.authors]
+    return {
+        "corresponding": any(a.corresponding for a in authors),
+        "equal_contribution": any(a.equal_contribution for a in authors),
+    }
+
+
 def _normalise_name(name: str) -> str:
     return re.sub(r"[\s.\-,]+", " ", name).strip().casefold()
 
@@ -152,11 +171,12 @@ class SiteRenderer:
             html_block=self._render,
             base_path=self.base_path,
             paper_url=self.paper_url,
+            bib_path=bib_path,
         )
 
     def paper_url(self, pub: Publication) -> str:
         """The site-absolute address of a publication's own page."""
-        return f"{self.base_path}publications/{pub.id}/"
+        return self.base_path + paper_path(pub.id)
 
     def is_owner(self, name: str) -> bool:
         return _normalise_name(name) in self.owner_names
@@ -209,7 +229,7 @@ class SiteRenderer:
             facets=self._facets(pubs) if filters and pubs else [],
             pubs=pubs,
             groups=groups,
-            legend=self._legend(pubs),
+            legend=author_marks(pubs),
             heading="#" * heading_level,
         )
 
@@ -265,7 +285,7 @@ class SiteRenderer:
                 pub=pub,
                 bibtex=bibtex.strip(),
                 description=description,
-                legend=self._legend([pub]),
+                legend=author_marks([pub]),
             ).strip()
             + "\n"
         )
@@ -301,13 +321,6 @@ class SiteRenderer:
             ("topic", "Topic", [(t, t, n) for t, n in sorted(topics.items())]),
         ]
         return facets
-
-    def _legend(self, pubs: Iterable[Publication]) -> dict[str, bool]:
-        authors = [a for p in pubs for a in p.authors]
-        return {
-            "corresponding": any(a.corresponding for a in authors),
-            "equal_contribution": any(a.equal_contribution for a in authors),
-        }
 
     def macros(self) -> dict[str, Callable[..., str]]:
         """The functions pages may call, by name."""
