@@ -8,6 +8,7 @@ An entry may carry its own `bibtex`, which is then used verbatim (after a parse 
 from __future__ import annotations
 
 import bibtexparser
+from bibtexparser.entrypoint import default_unparse_stack
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
@@ -39,7 +40,14 @@ class BibtexOverrideError(ValueError):
     """A publication's own `bibtex` text is not exactly one well-formed entry."""
 
 
+# ASCII text without these characters is LaTeX already (most titles and names). Only the rest
+# goes through the encoder, which is most of the time writing BibTeX would take otherwise.
+_LATEX_SPECIAL = frozenset('"#$%&<>\\^_{}~')
+
+
 def latex(text: str) -> str:
+    if text.isascii() and _LATEX_SPECIAL.isdisjoint(text):
+        return text
     return unicode_to_latex(text, non_ascii_only=False, replacement_latex_protection="braces")
 
 
@@ -88,4 +96,12 @@ def publication_bibtex(pub: Publication) -> str:
     """The publication's BibTeX entry as text: its own `bibtex`, or the generated one."""
     library = Library()
     library.add(parse_override(pub) if pub.bibtex else publication_entry(pub))
-    return bibtexparser.write_string(library, bibtex_format=_format()).strip() + "\n"
+    # The library is ours alone: let the writer change it in place rather than deep-copy it.
+    return (
+        bibtexparser.write_string(
+            library,
+            unparse_stack=default_unparse_stack(allow_inplace_modification=True),
+            bibtex_format=_format(),
+        ).strip()
+        + "\n"
+    )

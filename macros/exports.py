@@ -26,6 +26,17 @@ class GeneratedFile:
     content: str | bytes
 
 
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page made from data, as finished HTML: it needs no Markdown pass, and skipping that
+    pass makes it cheaper to build than a plain Markdown page."""
+
+    path: str  # source path under docs/, e.g. `publications/<id>.md` (served at .../<id>/)
+    html: str
+    meta: dict[str, str]  # as front matter would give it; title and description HTML-escaped
+    sections: tuple[tuple[str, str], ...] = ()  # (anchor, heading) for the table of contents
+
+
 def custom_domain(site_url: str | None) -> str | None:
     """The host to put in CNAME: none for github.io addresses, local or missing URLs."""
     host = urlparse(site_url or "").hostname

@@ -15,9 +15,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from .cv_pdf import CvPdfError
-from .exports import site_files
+from .exports import GeneratedPage, site_files
 from .json_resume import JsonResumeError
 from .loader import DataError, load_site_data
 from .model import SiteData
@@ -76,17 +77,48 @@ def renderer_for(config: MkDocsConfig) -> SiteRenderer:
     return renderer
 
 
+class HtmlPage(Page):
+    """A page whose source is finished HTML from our templates (a paper's page).
+
+    MkDocs would run it through Markdown with every extension, which only re-reads the HTML and
+    is most of the cost of a page; so its source, meta and table of contents are set directly.
+    """
+
+    def __init__(self, file: File, config: MkDocsConfig, generated: GeneratedPage) -> None:
+        super().__init__(None, file, config)
+        self.generated = generated
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        # `render_macros: false`: text from data must never run as Jinja.
+        self.markdown = self.generated.html
+        self.meta = {**self.generated.meta, "render_macros": False}
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = self.markdown
+        sections = self.generated.sections
+        self.toc = get_toc(
+            [{"level": 2, "id": anchor, "name": name, "children": []} for anchor, name in sections]
+        )
+        self.present_anchor_ids = {anchor for anchor, _ in sections}
+
+
 def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the files made from data: each paper's page and .bib, publications.bib, the PDF
     and JSON CV, the news feed, CNAME and .nojekyll."""
     site, renderer = site_data_for(config), renderer_for(config)
     try:
-        generated_files = publication_files(site, renderer) + site_files(site, renderer)
+        generated_files, pages = publication_files(site, renderer)
+        generated_files += site_files(site, renderer)
     except (CvPdfError, JsonResumeError) as error:
         raise PluginError(str(error)) from None
     for generated in generated_files:
         file = File.generated(config, generated.path, content=generated.content)
         file.inclusion = InclusionLevel.INCLUDED  # `.nojekyll` too, though it is a dotfile
+        files.append(file)
+    for page in pages:
+        file = File.generated(config, page.path, content=page.html)
+        file.inclusion = InclusionLevel.NOT_IN_NAV
+        HtmlPage(file, config, page)  # becomes file.page, which MkDocs then builds
         files.append(file)
     return files
 

@@ -7,9 +7,9 @@ so no page is ever written by hand for a paper.
 from __future__ import annotations
 
 from .bibtex import publication_bibtex
-from .exports import GeneratedFile
+from .exports import GeneratedFile, GeneratedPage
 from .model import SiteData
-from .rendering import SiteRenderer, bib_path
+from .rendering import PUBLICATION_PAGE_SECTIONS, SiteRenderer, bib_path
 
 ALL_PUBLICATIONS_BIB = "publications.bib"
 
@@ -18,12 +18,22 @@ def page_path(pub_id: str) -> str:
     return f"publications/{pub_id}.md"
 
 
-def publication_files(site: SiteData, renderer: SiteRenderer) -> list[GeneratedFile]:
+def publication_files(
+    site: SiteData, renderer: SiteRenderer
+) -> tuple[list[GeneratedFile], list[GeneratedPage]]:
+    """Every paper's .bib and page, and publications.bib."""
     entries = {pub.id: publication_bibtex(pub) for pub in site.publications}
     # publications.bib holds every entry, in the order of data/publications.yml.
     files = [GeneratedFile(ALL_PUBLICATIONS_BIB, "\n".join(entries.values()))]
+    pages = []
     for pub in site.publications:
-        bibtex = entries[pub.id]
-        files.append(GeneratedFile(bib_path(pub.id), bibtex))
-        files.append(GeneratedFile(page_path(pub.id), renderer.publication_page(pub, bibtex)))
-    return files
+        files.append(GeneratedFile(bib_path(pub.id), entries[pub.id]))
+        pages.append(
+            GeneratedPage(
+                page_path(pub.id),
+                renderer.publication_page(pub, entries[pub.id]),
+                renderer.publication_page_meta(pub),
+                PUBLICATION_PAGE_SECTIONS,
+            )
+        )
+    return files, pages

@@ -37,6 +37,8 @@ PUBLICATION_TYPE_LABELS = {
     "other": "Other",
 }
 AWARD_HEADINGS = {"scholarship": "Scholarships", "honor": "Honors", "competition": "Competitions"}
+# The <h2> sections of a paper's page, (anchor, heading): its table of contents.
+PUBLICATION_PAGE_SECTIONS = (("cite", "Cite"),)
 
 
 def format_partial_date(value: str | None) -> str:
@@ -273,22 +275,28 @@ class SiteRenderer:
     # --- generated publication pages ---------------------------------------------------
 
     def publication_page(self, pub: Publication, bibtex: str) -> str:
-        """The Markdown source of a publication's own page."""
+        """The HTML of a publication's own page."""
+        return self._render_html(
+            "publication_page.html",
+            pub=pub,
+            bibtex=bibtex.strip(),
+            legend=author_marks([pub]),
+            sections=dict(PUBLICATION_PAGE_SECTIONS),
+        )
+
+    def publication_page_meta(self, pub: Publication) -> dict[str, str]:
+        """Title and description of a publication's page, escaped as the theme expects them,
+        and the paper's id, which tells the theme to add its Google Scholar tags."""
         description = (
             markdown_plain(pub.summary)
             if pub.summary
             else (f"{join_names([a.name for a in pub.authors])}. {pub.venue}, {pub.year}.")
         )
-        return (
-            self._render(
-                "publication_page.md",
-                pub=pub,
-                bibtex=bibtex.strip(),
-                description=description,
-                legend=author_marks([pub]),
-            ).strip()
-            + "\n"
-        )
+        return {
+            "title": str(Markup.escape(pub.title)),
+            "description": str(Markup.escape(description)),
+            "publication": pub.id,
+        }
 
     def publication_head(self, pub: Publication, page_url: str | None, site_url: str) -> str:
         """Google Scholar meta tags and JSON-LD for the <head> of a publication's page."""

@@ -13,10 +13,11 @@ from typing import Any
 
 import yaml
 
+# The base loaders compose nodes without YAML 1.1's type guessing, which `_scalar` replaces.
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CBaseLoader as _Loader
 except ImportError:  # PyYAML built without libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import BaseLoader as _Loader  # type: ignore[assignment]
 
 Location = tuple[int | str, ...]
 Positions = dict[Location, tuple[int, int]]

@@ -11,8 +11,9 @@ import bibtexparser
 import pytest
 from bibtexparser.middlewares import LatexDecodingMiddleware
 from conftest import ROOT, Build, html_text, run_build
+from pylatexenc.latexencode import unicode_to_latex
 
-from macros.bibtex import publication_bibtex
+from macros.bibtex import latex, publication_bibtex
 from macros.loader import DataError, load_site_data
 from macros.model import Publication
 
@@ -82,9 +83,14 @@ def test_lists_link_titles_to_paper_pages(built_site: Build) -> None:
 
 def test_search_leads_to_each_paper_page(built_site: Build) -> None:
     index = json.loads((built_site.site / "search" / "search_index.json").read_text())
-    locations = {doc["location"]: doc["title"] for doc in index["docs"]}
+    docs = {doc["location"]: doc for doc in index["docs"]}
+    # Each paper once, on its own page: the list itself is not indexed.
+    assert not [place for place in docs if place.split("#")[0] == "publications/"]
     for pub in PUBS:
-        assert locations[f"publications/{pub.id}/"] == pub.title
+        doc = docs[f"publications/{pub.id}/"]
+        assert doc["title"] == pub.title
+        assert pub.venue in html_text(doc["text"])
+        assert "@inproceedings" not in doc["text"]  # the BibTeX block is left out
 
 
 def test_publications_bib_round_trips(built_site: Build) -> None:
@@ -118,6 +124,15 @@ def test_latex_special_characters_round_trip() -> None:
     assert fields["title"] == title
     assert fields["author"] == "José Núñez and Zoë O'Brien"
     assert fields["journal"] == "Journal of A & B"
+
+
+def test_plain_text_skips_the_latex_encoder_with_the_same_result() -> None:
+    for code in range(0x250):
+        text = f"a{chr(code)}b"
+        expected = unicode_to_latex(
+            text, non_ascii_only=False, replacement_latex_protection="braces"
+        )
+        assert latex(text) == expected, repr(text)
 
 
 @pytest.mark.parametrize(

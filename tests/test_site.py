@@ -165,7 +165,7 @@ def test_added_entries_show_up_everywhere(project: Path, tmp_path: Path) -> None
     build = run_build(project, tmp_path / "site")
     assert build.returncode == 0, build.output
     title = "Zebra Quokka: A Brand New Paper <b>bold?</b> {{ 7*7 }} *stars*"
-    for url in ("", "publications", "cv"):
+    for url in ("", "publications", "cv", "publications/zz-new-paper"):
         assert title in build.text(url), url
         assert "&lt;b&gt;bold?&lt;/b&gt; {{ 7*7 }} *stars*" in build.page(url)
         assert "<em>stars</em>" not in build.page(url)
