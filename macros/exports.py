@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlparse
 
 from .cv_pdf import cv_data, render_cv_pdf
@@ -23,7 +25,8 @@ CV_JSON_PATH = "cv.json"
 @dataclass(frozen=True)
 class GeneratedFile:
     path: str  # relative to the site root, with forward slashes
-    content: str | bytes
+    # A function for content that is slow to make (the PDF): the build can make it on the side.
+    content: str | bytes | Callable[[], bytes]
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,9 @@ def robots_txt(site_url: str | None) -> str:
 def site_files(site: SiteData, renderer: SiteRenderer) -> list[GeneratedFile]:
     """cv.pdf, cv.json, feed.xml, CNAME and .nojekyll, all from the same data."""
     site_url = site.profile.site.url
+    pdf_data = cv_data(site, renderer.is_owner, site_url)
     files = [
-        GeneratedFile(CV_PDF_PATH, render_cv_pdf(cv_data(site, renderer.is_owner, site_url))),
+        GeneratedFile(CV_PDF_PATH, partial(render_cv_pdf, pdf_data)),
         GeneratedFile(CV_JSON_PATH, json_resume_text(site, site_url)),
         GeneratedFile(FEED_PATH, news_feed(site, site_url or "/")),
         GeneratedFile(".nojekyll", ""),

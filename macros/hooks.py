@@ -44,6 +44,10 @@ def on_page_context(
     return context
 
 
+def on_post_build(config: MkDocsConfig) -> None:
+    _plugin().write_background_files(config)
+
+
 def _plugin() -> ModuleType:
     return importlib.import_module("macros.plugin")
 

@@ -6,6 +6,8 @@ in the package imports MkDocs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -27,6 +29,7 @@ from .rendering import SiteRenderer
 
 _SITE_DATA_KEY = "homepage_site_data"
 _RENDERER_KEY = "homepage_renderer"
+_BACKGROUND_KEY = "homepage_background_files"
 
 
 def site_data_for(config: MkDocsConfig) -> SiteData:
@@ -102,17 +105,52 @@ class HtmlPage(Page):
         self.present_anchor_ids = {anchor for anchor, _ in sections}
 
 
+class BackgroundFile(File):
+    """A generated file made on another thread while the pages build, and written at the end.
+
+    For the PDF: Typst releases Python's lock while it typesets, so on two cores the PDF costs
+    the build almost nothing.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.result: Future[bytes] | None = None
+
+    def start(self, make: Callable[[], bytes]) -> None:
+        pool = ThreadPoolExecutor(max_workers=1)
+        self.result = pool.submit(make)
+        pool.shutdown(wait=False)  # its thread ends once `make` returns
+
+    def copy_file(self, dirty: bool = False) -> None:
+        """Nothing yet: MkDocs copies files before it builds the pages."""
+
+    def write(self) -> None:
+        assert self.result is not None
+        try:
+            content = self.result.result()
+        except (CvPdfError, JsonResumeError) as error:
+            raise PluginError(str(error)) from None
+        Path(self.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(self.abs_dest_path).write_bytes(content)
+
+
 def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the files made from data: each paper's page and .bib, publications.bib, the PDF
     and JSON CV, the news feed, CNAME and .nojekyll."""
     site, renderer = site_data_for(config), renderer_for(config)
+    config[_BACKGROUND_KEY] = []
     try:
         generated_files, pages = publication_files(site, renderer)
         generated_files += site_files(site, renderer)
-    except (CvPdfError, JsonResumeError) as error:
+    except JsonResumeError as error:
         raise PluginError(str(error)) from None
     for generated in generated_files:
-        file = File.generated(config, generated.path, content=generated.content)
+        if callable(generated.content):
+            file = BackgroundFile.generated(config, generated.path, content=b"")
+            file.start(generated.content)
+            config[_BACKGROUND_KEY].append(file)
+        else:
+            file = File.generated(config, generated.path, content=generated.content)
         file.inclusion = InclusionLevel.INCLUDED  # `.nojekyll` too, though it is a dotfile
         files.append(file)
     for page in pages:
@@ -121,6 +159,12 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
         HtmlPage(file, config, page)  # becomes file.page, which MkDocs then builds
         files.append(file)
     return files
+
+
+def write_background_files(config: MkDocsConfig) -> None:
+    """Write the files made on the side, once the pages are built."""
+    for file in config.get(_BACKGROUND_KEY, []):
+        file.write()
 
 
 def page_head(page: Page, config: MkDocsConfig) -> None:
