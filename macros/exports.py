@@ -38,6 +38,8 @@ class GeneratedPage:
     html: str
     meta: dict[str, str]  # as front matter would give it; title and description HTML-escaped
     sections: tuple[tuple[str, str], ...] = ()  # (anchor, heading) for the table of contents
+    # (title, text as HTML) of its search entry, made from data: the search need not parse it.
+    search_entry: tuple[str, str] | None = None
 
 
 def custom_domain(site_url: str | None) -> str | None:

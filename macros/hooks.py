@@ -40,7 +40,9 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
 ) -> dict[str, Any]:
-    _plugin().page_head(page, config)
+    plugin = _plugin()
+    plugin.page_head(page, config)
+    plugin.add_search_entry(page, config)
     return context
 
 

@@ -95,6 +95,8 @@ class HtmlPage(Page):
         # `render_macros: false`: text from data must never run as Jinja.
         self.markdown = self.generated.html
         self.meta = {**self.generated.meta, "render_macros": False}
+        if self.generated.search_entry:
+            self.meta["search"] = {"exclude": True}  # indexed by `add_search_entry` instead
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         self.content = self.markdown
@@ -180,6 +182,19 @@ def page_head(page: Page, config: MkDocsConfig) -> None:
     else:
         return
     page.meta["head_html"] = Markup(head)
+
+
+def add_search_entry(page: Page, config: MkDocsConfig) -> None:
+    """Index a generated page from its data rather than have Material's search parse its HTML:
+    that parse would cost more than the rest of the page, and an entry made from the data holds
+    what a search should find, without button labels or the BibTeX."""
+    if not isinstance(page, HtmlPage) or not page.generated.search_entry:
+        return
+    search = config.plugins.get("material/search")
+    if search is None or not search.config.enabled:
+        return
+    title, text = page.generated.search_entry
+    search.search_index.entries.append({"location": page.url, "title": title, "text": text})
 
 
 def restore_html(html: str, config: MkDocsConfig) -> str:

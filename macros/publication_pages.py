@@ -34,6 +34,7 @@ def publication_files(
                 renderer.publication_page(pub, entries[pub.id]),
                 renderer.publication_page_meta(pub),
                 PUBLICATION_PAGE_SECTIONS,
+                renderer.publication_search_entry(pub),
             )
         )
     return files, pages

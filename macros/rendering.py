@@ -7,6 +7,7 @@ leaves alone, or as Markdown (`.md` templates) where headings should reach the t
 
 from __future__ import annotations
 
+import html
 import re
 import secrets
 from collections import Counter
@@ -87,6 +88,12 @@ def author_marks(pubs: Iterable[Publication]) -> dict[str, bool]:
     }
 
 
+def search_text(value: object) -> Markup:
+    """Text escaped as Material's search indexer escapes it: `<`, `>`, `&`, but not quotes,
+    which its search would otherwise have to match as `&#39;`."""
+    return Markup(html.escape(str(value), quote=False))
+
+
 def _normalise_name(name: str) -> str:
     return re.sub(r"[\s.\-,]+", " ", name).strip().casefold()
 
@@ -164,6 +171,7 @@ class SiteRenderer:
             md_inline=markdown_inline,
             partial_date=format_partial_date,
             join_names=join_names,
+            search_text=search_text,
         )
         self.env.globals.update(
             icon=IconLibrary(icon_dirs),
@@ -287,16 +295,24 @@ class SiteRenderer:
     def publication_page_meta(self, pub: Publication) -> dict[str, str]:
         """Title and description of a publication's page, escaped as the theme expects them,
         and the paper's id, which tells the theme to add its Google Scholar tags."""
-        description = (
-            markdown_plain(pub.summary)
-            if pub.summary
-            else (f"{join_names([a.name for a in pub.authors])}. {pub.venue}, {pub.year}.")
-        )
         return {
             "title": str(Markup.escape(pub.title)),
-            "description": str(Markup.escape(description)),
+            "description": str(Markup.escape(self._publication_description(pub))),
             "publication": pub.id,
         }
+
+    def publication_search_entry(self, pub: Publication) -> tuple[str, str]:
+        """Title and text of the paper's entry in the site search, made from its data."""
+        text = self._render_html(
+            "publication_search.html", pub=pub, summary=markdown_plain(pub.summary)
+        )
+        return str(search_text(pub.title)), str(text)
+
+    @staticmethod
+    def _publication_description(pub: Publication) -> str:
+        if pub.summary:
+            return markdown_plain(pub.summary)
+        return f"{join_names([a.name for a in pub.authors])}. {pub.venue}, {pub.year}."
 
     def publication_head(self, pub: Publication, page_url: str | None, site_url: str) -> str:
         """Google Scholar meta tags and JSON-LD for the <head> of a publication's page."""

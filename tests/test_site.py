@@ -172,8 +172,14 @@ def test_added_entries_show_up_everywhere(project: Path, tmp_path: Path) -> None
     assert "## 2026" not in build.text("publications")
     assert re.search(r'<h2 id="2026">2026', build.page("publications"))
     assert "Equal contribution." in build.text("publications")
-    index = (build.site / "search" / "search_index.json").read_text()
-    assert "Zebra Quokka" in index
+    index = json.loads((build.site / "search" / "search_index.json").read_text())
+    (entry,) = [d for d in index["docs"] if d["location"] == "publications/zz-new-paper/"]
+    # Escaped as Material's indexer escapes (its search results show titles as HTML).
+    assert (
+        entry["title"]
+        == "Zebra Quokka: A Brand New Paper &lt;b&gt;bold?&lt;/b&gt; {{ 7*7 }} *stars*"
+    )
+    assert "Workshop on New Things" in entry["text"]
     checks = {
         "cv": [
             "Quokka University",
