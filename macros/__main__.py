@@ -1,6 +1,7 @@
 """Command line for the site data.
 
-`python -m macros check` validates data/; `python -m macros schema` rewrites schemas/;
+`python -m macros check` validates data/ and the cv.json made from it;
+`python -m macros schema` rewrites schemas/;
 `python -m macros import-bibtex refs.bib` appends new papers from BibTeX to data/publications.yml.
 """
 
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 
 from .bibtex_import import import_bibtex
+from .json_resume import json_resume, schema_problems
 from .loader import DataError, load_site_data
 from .schema import write_schemas
 
@@ -48,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
             site = load_site_data(args.project / "data")
         except DataError as error:
             print(error, file=sys.stderr)
+            return 1
+        problems = schema_problems(json_resume(site, site.profile.site.url))
+        if problems:  # a bug in macros/json_resume.py, not in the data
+            print("cv.json would not match the JSON Resume schema:", *problems, sep="\n  ")
             return 1
         print(
             f"data/ is valid: {len(site.publications)} publications, {len(site.news)} news items."

@@ -21,7 +21,6 @@ from mkdocs.structure.toc import get_toc
 
 from .cv_pdf import CvPdfError
 from .exports import GeneratedPage, site_files
-from .json_resume import JsonResumeError
 from .loader import DataError, load_site_data
 from .model import SiteData
 from .publication_pages import publication_files
@@ -130,7 +129,7 @@ class BackgroundFile(File):
         assert self.result is not None
         try:
             content = self.result.result()
-        except (CvPdfError, JsonResumeError) as error:
+        except CvPdfError as error:
             raise PluginError(str(error)) from None
         Path(self.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
         Path(self.abs_dest_path).write_bytes(content)
@@ -141,11 +140,8 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
     and JSON CV, the news feed, CNAME and .nojekyll."""
     site, renderer = site_data_for(config), renderer_for(config)
     config[_BACKGROUND_KEY] = []
-    try:
-        generated_files, pages = publication_files(site, renderer)
-        generated_files += site_files(site, renderer)
-    except JsonResumeError as error:
-        raise PluginError(str(error)) from None
+    generated_files, pages = publication_files(site, renderer)
+    generated_files += site_files(site, renderer)
     for generated in generated_files:
         if callable(generated.content):
             file = BackgroundFile.generated(config, generated.path, content=b"")

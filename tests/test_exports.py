@@ -13,7 +13,7 @@ from conftest import ROOT, Build, run_build
 from pypdf import PdfReader
 
 from macros.exports import custom_domain
-from macros.json_resume import SCHEMA_PATH
+from macros.json_resume import SCHEMA_PATH, json_resume, schema_problems
 from macros.loader import load_site_data
 from macros.markup import markdown_plain
 
@@ -103,6 +103,13 @@ def test_json_resume_validates_and_matches_the_data(built_site: Build) -> None:
     assert {a["title"] for a in resume["awards"]} == {a.title for a in SITE.awards}
     talks = [p for p in resume["projects"] if p.get("type") == "talk"]
     assert [t["name"] for t in talks] == [t.title for t in SITE.talks]
+
+
+def test_schema_check_reports_where_the_export_breaks() -> None:
+    resume = json_resume(SITE, SITE.profile.site.url)
+    assert schema_problems(resume) == []
+    resume["basics"]["email"] = 42
+    assert schema_problems(resume) == ["basics/email: 42 is not of type 'string'"]
 
 
 def test_feed_has_every_news_item_and_is_discoverable(built_site: Build) -> None:

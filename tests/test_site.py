@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from conftest import ROOT, Build, html_text, line_of, run_build
 
+from macros.json_resume import schema_problems
 from macros.loader import load_site_data
 from macros.markup import markdown_block
 from macros.rendering import AWARD_HEADINGS, format_partial_date
@@ -180,6 +181,7 @@ def test_added_entries_show_up_everywhere(project: Path, tmp_path: Path) -> None
         == "Zebra Quokka: A Brand New Paper &lt;b&gt;bold?&lt;/b&gt; {{ 7*7 }} *stars*"
     )
     assert "Workshop on New Things" in entry["text"]
+    assert schema_problems(json.loads((build.site / "cv.json").read_text())) == []
     checks = {
         "cv": [
             "Quokka University",
