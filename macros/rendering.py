@@ -153,6 +153,7 @@ class SiteRenderer:
         """`base_path` is the site's path on its host ('/' or '/repo/'), for links across pages."""
         self.site = site
         self.stash = HtmlStash()
+        self._entries: dict[str, Markup] = {}
         self.base_path = base_path if base_path.endswith("/") else base_path + "/"
         self.owner_names = {
             _normalise_name(n) for n in (site.profile.name, *site.profile.name_variants)
@@ -182,7 +183,17 @@ class SiteRenderer:
             base_path=self.base_path,
             paper_url=self.paper_url,
             bib_path=bib_path,
+            publication_entry=self.publication_entry,
         )
+
+    def publication_entry(self, pub: Publication) -> Markup:
+        """A paper as one item of a list (`publication` in _publication.html), rendered once
+        per build: the home page, the publications page and the CV list the same entries."""
+        entry = self._entries.get(pub.id)
+        if entry is None:
+            entry = self.env.get_template("_publication.html").module.publication(pub)  # type: ignore[attr-defined]
+            self._entries[pub.id] = entry
+        return entry
 
     def paper_url(self, pub: Publication) -> str:
         """The site-absolute address of a publication's own page."""
