@@ -47,7 +47,7 @@ def on_page_context(
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    _plugin().write_background_files(config)
+    _plugin().finish_generated_files(config)
 
 
 def _plugin() -> ModuleType:

@@ -28,7 +28,7 @@ from .rendering import SiteRenderer
 
 _SITE_DATA_KEY = "homepage_site_data"
 _RENDERER_KEY = "homepage_renderer"
-_BACKGROUND_KEY = "homepage_background_files"
+_WRITER_KEY = "homepage_background_writer"
 
 
 def site_data_for(config: MkDocsConfig) -> SiteData:
@@ -107,50 +107,58 @@ class HtmlPage(Page):
 
 
 class BackgroundFile(File):
-    """A generated file made on another thread while the pages build, and written at the end.
-
-    For the PDF: Typst releases Python's lock while it typesets, so on two cores the PDF costs
-    the build almost nothing.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.result: Future[bytes] | None = None
-
-    def start(self, make: Callable[[], bytes]) -> None:
-        pool = ThreadPoolExecutor(max_workers=1)
-        self.result = pool.submit(make)
-        pool.shutdown(wait=False)  # its thread ends once `make` returns
+    """A generated file that `BackgroundWriter` writes, not MkDocs."""
 
     def copy_file(self, dirty: bool = False) -> None:
-        """Nothing yet: MkDocs copies files before it builds the pages."""
+        """Nothing: the writer's thread writes it while the pages build."""
 
-    def write(self) -> None:
-        assert self.result is not None
+
+class BackgroundWriter:
+    """Makes and writes generated files on a second thread while MkDocs builds the pages.
+
+    Typst releases Python's lock while it typesets the PDF, and writing the many small .bib
+    files is mostly waiting on the disk: on two cores both cost the build almost nothing.
+    """
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._jobs: list[Future[None]] = []
+
+    def write(self, path: str, content: str | bytes | Callable[[], bytes]) -> None:
+        self._jobs.append(self._pool.submit(_write_file, path, content))
+
+    def finish(self) -> None:
+        """Wait for every file; a failure (a broken CV template) fails the build."""
+        self._pool.shutdown(wait=True)
         try:
-            content = self.result.result()
+            for job in self._jobs:
+                job.result()
         except CvPdfError as error:
             raise PluginError(str(error)) from None
-        Path(self.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(self.abs_dest_path).write_bytes(content)
+
+
+def _write_file(path: str, content: str | bytes | Callable[[], bytes]) -> None:
+    data = content() if callable(content) else content
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the files made from data: each paper's page and .bib, publications.bib, the PDF
     and JSON CV, the news feed, CNAME and .nojekyll."""
     site, renderer = site_data_for(config), renderer_for(config)
-    config[_BACKGROUND_KEY] = []
     generated_files, pages = publication_files(site, renderer)
     generated_files += site_files(site, renderer)
-    for generated in generated_files:
-        if callable(generated.content):
-            file = BackgroundFile.generated(config, generated.path, content=b"")
-            file.start(generated.content)
-            config[_BACKGROUND_KEY].append(file)
-        else:
-            file = File.generated(config, generated.path, content=generated.content)
+    writer = config[_WRITER_KEY] = BackgroundWriter()
+    # The slow ones first: the PDF is typeset while the .bib files are written.
+    for generated in sorted(generated_files, key=lambda g: not callable(g.content)):
+        content = generated.content
+        file = BackgroundFile.generated(
+            config, generated.path, content=b"" if callable(content) else content
+        )
         file.inclusion = InclusionLevel.INCLUDED  # `.nojekyll` too, though it is a dotfile
         files.append(file)
+        writer.write(file.abs_dest_path, content)
     for page in pages:
         file = File.generated(config, page.path, content=page.html)
         file.inclusion = InclusionLevel.NOT_IN_NAV
@@ -159,10 +167,11 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def write_background_files(config: MkDocsConfig) -> None:
-    """Write the files made on the side, once the pages are built."""
-    for file in config.get(_BACKGROUND_KEY, []):
-        file.write()
+def finish_generated_files(config: MkDocsConfig) -> None:
+    """Wait for the files written on the side, once the pages are built."""
+    writer = config.get(_WRITER_KEY)
+    if writer is not None:
+        writer.finish()
 
 
 def page_head(page: Page, config: MkDocsConfig) -> None:
