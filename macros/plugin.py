@@ -107,7 +107,8 @@ class HtmlPage(Page):
 
 
 class BackgroundFile(File):
-    """A generated file that `BackgroundWriter` writes, not MkDocs."""
+    """A generated file that `BackgroundWriter` writes, not MkDocs. Its `content` is empty
+    where the writer is still making it (the PDF); read the written file instead."""
 
     def copy_file(self, dirty: bool = False) -> None:
         """Nothing: the writer's thread writes it while the pages build."""
