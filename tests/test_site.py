@@ -116,6 +116,15 @@ def test_no_request_to_another_host(built_site: Build) -> None:
         assert "fonts.googleapis" not in source and "fonts.gstatic" not in source
 
 
+def test_no_script_holds_up_the_first_paint(built_site: Build) -> None:
+    """Every script file is deferred (Material's bundle included), so the page paints first."""
+    for page in built_site.site.rglob("*.html"):
+        scripts = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", page.read_text(encoding="utf-8"))
+        assert any("bundle." in tag for tag in scripts), page
+        for tag in scripts:
+            assert re.search(r"\s(defer|async)[\s>]", tag), f"{page}: {tag}"
+
+
 def test_every_data_file_points_editors_at_its_schema() -> None:
     for path in (ROOT / "data").glob("*.yml"):
         first = path.read_text(encoding="utf-8").splitlines()[0]

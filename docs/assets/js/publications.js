@@ -1,6 +1,7 @@
 /* Filters for the publication list: free text, year, type and topic, combinable, kept in the
    URL (?q=&year=&type=&topic=) so a filtered view can be shared. Without JavaScript the form
-   is not shown (see site.css) and every paper is listed. Re-run on each page of Material's instant navigation. */
+   is not shown (see site.css) and every paper is listed. Works with Material's instant navigation
+   (off by default: see mkdocs.yml) as well as without. */
 (function () {
   "use strict";
   // Instant navigation runs this script again on each visit to the page; set up only once.
@@ -92,16 +93,28 @@
     apply(false);
   }
 
+  // Set up in a task of its own, after the page and Material's start-up, so that neither
+  // holds up the other.
   function init() {
-    var form = document.querySelector("form[data-pub-filters]");
-    if (form) setUp(form);
+    window.setTimeout(function () {
+      var form = document.querySelector("form[data-pub-filters]");
+      if (form) setUp(form);
+    }, 0);
   }
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
+  // Material's bundle is deferred too and may run after this script, so wait for
+  // DOMContentLoaded (every deferred script has run by then); with Material's instant
+  // navigation on, follow its page changes.
+  function start() {
+    if (window.document$ && window.document$.subscribe) {
+      window.document$.subscribe(init);
+    } else {
+      init();
+    }
+  }
+  if (window.document$ || document.readyState === "complete") {
+    start();
   } else {
-    init();
+    document.addEventListener("DOMContentLoaded", start);
   }
 })();
