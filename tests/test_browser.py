@@ -247,6 +247,21 @@ def test_paper_page_copy_button_and_title_link(watched: Watched, base_url: str) 
     )
 
 
+COLOR_SCHEME_METAS = "[...document.querySelectorAll('meta[name=color-scheme]')].map(m => m.content)"
+BODY_COLOR_SCHEME = "getComputedStyle(document.body).colorScheme"
+
+
+@pytest.mark.parametrize("system", ["light", "dark"])
+def test_the_scheme_follows_the_system(browser: object, base_url: str, system: str) -> None:
+    context = browser.new_context(color_scheme=system)
+    page = context.new_page()
+    page.goto(base_url)
+    page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')", timeout=5000)
+    assert page.evaluate(COLOR_SCHEME_METAS) == [system]
+    assert page.evaluate(BODY_COLOR_SCHEME) == system
+    context.close()
+
+
 def test_palette_toggle_switches_and_persists(watched: Watched, base_url: str) -> None:
     page = watched.page
     page.goto(base_url)
@@ -259,10 +274,12 @@ def test_palette_toggle_switches_and_persists(watched: Watched, base_url: str) -
             break
     chosen = page.evaluate(scheme)
     assert chosen != first
+    assert page.evaluate(COLOR_SCHEME_METAS) == [page.evaluate(BODY_COLOR_SCHEME)]
     page.goto(base_url + "publications/")
     assert page.evaluate(scheme) == chosen
     # Pages start with transitions off (see overrides/main.html); Material turns them back on.
     page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')", timeout=5000)
+    assert page.evaluate(COLOR_SCHEME_METAS) == [page.evaluate(BODY_COLOR_SCHEME)]
 
 
 def test_mobile_drawer_and_no_horizontal_scroll(browser: object, base_url: str) -> None:
