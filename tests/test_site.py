@@ -125,6 +125,24 @@ def test_no_script_holds_up_the_first_paint(built_site: Build) -> None:
             assert re.search(r"\s(defer|async)[\s>]", tag), f"{page}: {tag}"
 
 
+def test_transitions_are_not_left_off_without_a_palette_toggle(
+    project: Path, tmp_path: Path
+) -> None:
+    """The start-up mark that turns transitions off is set only where Material removes it."""
+    assert "data-md-color-switching" in (ROOT / "overrides" / "main.html").read_text()
+    config = project / "mkdocs.yml"
+    text = config.read_text()
+    start = text.index("  palette:\n")
+    end = text.index("\nextra:")
+    config.write_text(
+        text[:start] + "  palette:\n    scheme: default\n    primary: indigo\n" + text[end:]
+    )
+    build = run_build(project, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    assert 'data-md-component="palette"' not in build.page("")
+    assert "data-md-color-switching" not in build.page("")
+
+
 def test_every_data_file_points_editors_at_its_schema() -> None:
     for path in (ROOT / "data").glob("*.yml"):
         first = path.read_text(encoding="utf-8").splitlines()[0]
