@@ -6,9 +6,11 @@ page, served gzip-compressed on 127.0.0.1 as GitHub Pages serves it.
 
 Installs Lighthouse 12 and axe-core with npm into `.audit/` (ignored by git) on first use, and
 needs Chromium (`CHROME_PATH`, default /usr/bin/chromium). Lighthouse runs three times per page
-and form factor and the median run counts, as Lighthouse advises. Prints a table of scores, bytes
-transferred, axe violations and requests to other hosts, then the failing audits. Exits 1 if any
-page scores under 100, has an axe violation or a third-party request.
+and form factor and the median run counts, as Lighthouse advises. Prints a table of scores, first
+contentful paint and total blocking time (the two timings a phone score turns on), bytes
+transferred, axe violations and requests to other hosts, then the audits short of full marks
+with their values. Exits 1 if any page scores under 100, has an axe violation or a
+third-party request.
 """
 
 from __future__ import annotations
@@ -133,7 +135,9 @@ def _lighthouse_once(lighthouse: Path, url: str, desktop: bool, chrome: str) -> 
 def summarise(report: dict, origin: str) -> dict:
     scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
     failing = sorted(
-        audit_id
+        f"{audit_id} ({report['audits'][audit_id]['displayValue'].replace(chr(160), ' ')})"
+        if report["audits"][audit_id].get("displayValue")
+        else audit_id
         for category in CATEGORIES
         for ref in report["categories"][category]["auditRefs"]
         if ref.get("weight", 0) > 0
@@ -153,7 +157,17 @@ def summarise(report: dict, origin: str) -> dict:
         }
     )
     transferred = sum(r.get("transferSize", 0) for r in requests)
-    return {"scores": scores, "failing": failing, "foreign": foreign, "bytes": transferred}
+    timings = {
+        name: report["audits"][name]["numericValue"]
+        for name in ("first-contentful-paint", "total-blocking-time")
+    }
+    return {
+        "scores": scores,
+        "failing": failing,
+        "foreign": foreign,
+        "bytes": transferred,
+        "timings": timings,
+    }
 
 
 def run_axe(url: str, chrome: str, scheme: str) -> list[str]:
@@ -187,7 +201,7 @@ def main() -> int:
         ok = True
         print(
             f"{'page':<34} {'form':<7} {'perf':>4} {'a11y':>4} {'bp':>4} {'seo':>4} "
-            f"{'KB':>6} {'axe light/dark':<20} third-party"
+            f"{'FCP ms':>6} {'TBT ms':>6} {'KB':>6} {'axe light/dark':<15} third-party"
         )
         details = []
         for path in args.pages or pages_of(site):
@@ -201,14 +215,17 @@ def main() -> int:
                 print(
                     f"{path:<34} {'desktop' if desktop else 'mobile':<7} "
                     f"{s['performance']:>4} {s['accessibility']:>4} {s['best-practices']:>4} "
-                    f"{s['seo']:>4} {result['bytes'] / 1024:>6.1f} {axe_text:<20} "
+                    f"{s['seo']:>4} {result['timings']['first-contentful-paint']:>6.0f} "
+                    f"{result['timings']['total-blocking-time']:>6.0f} "
+                    f"{result['bytes'] / 1024:>6.1f} {axe_text:<15} "
                     f"{len(result['foreign'])}",
                     flush=True,
                 )
                 if result["failing"] or result["foreign"]:
                     details.append(
-                        f"{path} ({'desktop' if desktop else 'mobile'}): failing "
-                        f"{result['failing']} third-party {result['foreign']}"
+                        f"{path} ({'desktop' if desktop else 'mobile'}): short of full marks: "
+                        f"{', '.join(result['failing']) or 'none'}; "
+                        f"third-party {', '.join(result['foreign']) or 'none'}"
                     )
                 ok &= all(v == 100 for v in s.values()) and not result["foreign"]
             for scheme, violations in axe_results.items():
