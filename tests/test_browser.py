@@ -251,12 +251,18 @@ COLOR_SCHEME_METAS = "[...document.querySelectorAll('meta[name=color-scheme]')].
 BODY_COLOR_SCHEME = "getComputedStyle(document.body).colorScheme"
 
 
+def wait_for_palette_start(page: object) -> None:
+    """Until Material has applied the palette: it then removes the start-up mark that
+    overrides/main.html sets (transitions off), which must not stay."""
+    page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')", timeout=5000)
+
+
 @pytest.mark.parametrize("system", ["light", "dark"])
 def test_the_scheme_follows_the_system(browser: object, base_url: str, system: str) -> None:
     context = browser.new_context(color_scheme=system)
     page = context.new_page()
     page.goto(base_url)
-    page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')", timeout=5000)
+    wait_for_palette_start(page)
     assert page.evaluate(COLOR_SCHEME_METAS) == [system]
     assert page.evaluate(BODY_COLOR_SCHEME) == system
     context.close()
@@ -277,8 +283,7 @@ def test_palette_toggle_switches_and_persists(watched: Watched, base_url: str) -
     assert page.evaluate(COLOR_SCHEME_METAS) == [page.evaluate(BODY_COLOR_SCHEME)]
     page.goto(base_url + "publications/")
     assert page.evaluate(scheme) == chosen
-    # Pages start with transitions off (see overrides/main.html); Material turns them back on.
-    page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')", timeout=5000)
+    wait_for_palette_start(page)
     assert page.evaluate(COLOR_SCHEME_METAS) == [page.evaluate(BODY_COLOR_SCHEME)]
 
 
