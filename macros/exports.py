@@ -15,8 +15,8 @@ from urllib.parse import urlparse
 from .cv_pdf import cv_data, render_cv_pdf
 from .feed import FEED_PATH, news_feed
 from .json_resume import json_resume_text
-from .model import SiteData
 from .rendering import SiteRenderer
+from .sections import SiteData
 
 CV_PDF_PATH = "cv.pdf"
 CV_JSON_PATH = "cv.json"
@@ -61,7 +61,7 @@ def robots_txt(site_url: str | None) -> str:
 def site_files(site: SiteData, renderer: SiteRenderer) -> list[GeneratedFile]:
     """cv.pdf, cv.json, feed.xml, CNAME and .nojekyll, all from the same data."""
     site_url = site.profile.site.url
-    pdf_data = cv_data(site, renderer.is_owner, site_url)
+    pdf_data = cv_data(site, site_url)
     files = [
         GeneratedFile(CV_PDF_PATH, partial(render_cv_pdf, pdf_data)),
         GeneratedFile(CV_JSON_PATH, json_resume_text(site, site_url)),

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from feedgen.feed import FeedGenerator
 
 from .markup import markdown_inline, markdown_plain
-from .model import NewsItem, SiteData
+from .model import NewsItem
+from .sections import SiteData
 
 FEED_PATH = "feed.xml"
 

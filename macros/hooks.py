@@ -1,4 +1,5 @@
-"""MkDocs hooks: reload edited Python in `mkdocs serve`, and read site settings from data/."""
+"""MkDocs hooks: reload edited Python in `mkdocs serve`, read site settings from data/, check
+pages before mkdocs-macros renders them; everything else is handed to plugin.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from types import ModuleType
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -31,6 +32,20 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     return _plugin().add_generated_files(files, config)
+
+
+@event_priority(50)  # before mkdocs-macros renders the page
+def _check_page_source(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    _plugin().check_page_source(markdown, page, config)
+    return markdown
+
+
+@event_priority(-50)  # after mkdocs-macros
+def _finish_page_source(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return _plugin().finish_page_source(markdown, page, config)
+
+
+on_page_markdown = CombinedEvent(_check_page_source, _finish_page_source)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -1,30 +1,140 @@
 """JSON Resume (https://jsonresume.org) export of the site data, and its check against the schema.
 
-The schema (resume-schema 1.0.1, MIT) ships in `vendor/`, so validation needs no network. The
-build does not validate: the data model already rules out what the schema forbids, so only a
-bug here could break it, which the tests and `python -m macros check` catch.
-Sections JSON Resume has no place for go where its own documentation puts them: talks are
-projects of type "talk", teaching appointments are work entries.
+Each section's registry entry names its place in JSON Resume (`Section.resume`); the entries
+come from the same views as the web and PDF CV, in the same order, so the three agree. One
+mapping per JSON Resume list turns a view into that list's fields. Sections JSON Resume has
+no place for go where its own documentation puts them: talks are projects of type "talk",
+teaching appointments are work entries, a section made in data is (by default) projects whose
+type is the section's title.
+
+The schema (resume-schema 1.0.1 from npm, MIT) ships in `vendor/`, so validation needs no
+network; it checks formats (e-mail, URI) as the official validator does. The build does not
+validate: the data model already rules out what the schema forbids, so only a bug here could
+break it, which the tests and `python -m macros check` catch.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .markup import markdown_plain
-from .model import Period, SiteData
-from .rendering import paper_path
+from .sections import Section, SiteData
+from .views import EntryView, absolute_url, plain_line
 
 SCHEMA_PATH = Path(__file__).parent / "vendor" / "json-resume-1.0.1.schema.json"
+# The address the schema's own sample resume (resume-schema 1.0.1) gives in `$schema`.
+SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
 
 
-def _dates(item: Period) -> dict[str, str]:
-    dates = {"startDate": item.start}
-    if item.end and item.end != "present":
-        dates["endDate"] = item.end
-    return dates
+def _dates(view: EntryView) -> dict[str, str | None]:
+    return {
+        "startDate": view.start,
+        "endDate": view.end if view.end != "present" else None,
+    }
+
+
+def _lines(view: EntryView) -> list[str]:
+    return [plain_line(line) for line in view.lines]
+
+
+def _url(view: EntryView, site_url: str | None) -> str | None:
+    """The entry's address, absolute; else its first link that can be made absolute."""
+    candidates = [view.url, *(link.url for link in view.links)]
+    return next((u for u in (absolute_url(c, site_url) for c in candidates) if u), None)
+
+
+def _work(view: EntryView, section: Section, site_url: str | None) -> dict[str, Any]:
+    fields = view.fields
+    return {
+        "name": fields.get("organization") or view.title,
+        "position": fields.get("position"),
+        "description": fields.get("description"),
+        "location": view.where,
+        "summary": fields.get("summary"),
+        "url": _url(view, site_url),
+        "highlights": _lines(view),
+        **_dates(view),
+    }
+
+
+def _volunteer(view: EntryView, section: Section, site_url: str | None) -> dict[str, Any]:
+    fields = view.fields
+    return {
+        "organization": fields.get("organization"),
+        "position": ", ".join(filter(None, [view.title, fields.get("position")])),
+        "url": _url(view, site_url),
+        "highlights": _lines(view),
+        **_dates(view),
+    }
+
+
+def _education(view: EntryView, section: Section, site_url: str | None) -> dict[str, Any]:
+    fields = view.fields
+    return {
+        "institution": fields["institution"],
+        "area": fields.get("field"),
+        "studyType": fields.get("degree"),
+        "score": fields.get("score"),
+        "courses": fields.get("courses"),
+        **_dates(view),
+    }
+
+
+def _publication(view: EntryView, section: Section, site_url: str | None) -> dict[str, Any]:
+    return {
+        "name": view.title,
+        "publisher": view.subtitle,
+        "releaseDate": view.start,
+        "url": absolute_url(view.url, site_url) or view.fields.get("external_url"),
+        "summary": " ".join(_lines(view)),
+    }
+
+
+def _award(view: EntryView, section: Section, site_url: str | None) -> dict[str, Any]:
+    return {
+        "title": view.title,
+        "date": view.start,
+        "summary": "; ".join(filter(None, [view.when, view.subtitle, *_lines(view)])),
+    }
+
+
+def _project(view: EntryView, section: Section, site_url: str | None) -> dict[str, Any]:
+    fields = view.fields
+    return {
+        "name": view.title,
+        "type": fields.get("type") or section.resume_type,
+        "entity": fields.get("entity") or fields.get("organization"),
+        "roles": [fields["position"]] if fields.get("position") else [],
+        "description": " ".join(_lines(view)),
+        "keywords": fields.get("keywords") or [],
+        "url": _url(view, site_url),
+        **_dates(view),
+    }
+
+
+def _skill(view: EntryView, section: Section, site_url: str | None) -> dict[str, Any]:
+    return {"name": view.title, "keywords": list(view.fields.get("keywords") or [])}
+
+
+def _interest(view: EntryView, section: Section, site_url: str | None) -> dict[str, Any]:
+    return {"name": view.title}
+
+
+Mapping = Callable[[EntryView, Section, "str | None"], dict[str, Any]]
+# JSON Resume's lists, in the order cv.json has them, and how a view becomes an item of each.
+RESUME_LISTS: dict[str, Mapping] = {
+    "work": _work,
+    "volunteer": _volunteer,
+    "education": _education,
+    "awards": _award,
+    "publications": _publication,
+    "skills": _skill,
+    "interests": _interest,
+    "projects": _project,
+}
 
 
 def _clean(value: Any) -> Any:
@@ -38,117 +148,48 @@ def _clean(value: Any) -> Any:
 
 
 def json_resume(site: SiteData, site_url: str | None = None) -> dict[str, Any]:
-    """The whole record as a JSON Resume document; `site_url` makes paper links absolute."""
+    """The whole record as a JSON Resume document; `site_url` makes the site's links absolute."""
     profile = site.profile
     base = (site_url or "").rstrip("/")
+    lists: dict[str, list[dict[str, Any]]] = {name: [] for name in RESUME_LISTS}
+    for section in site.cv_sections():
+        if section.resume is None:
+            continue
+        mapping = RESUME_LISTS[section.resume]
+        lists[section.resume] += [mapping(v, section, site_url) for v in site.views(section)]
+    home = site_url.rstrip("/") + "/" if site_url else None
+    profiles = [
+        {"network": link.label, "url": absolute_url(link.url, site_url)}
+        for link in profile.links
+        if absolute_url(link.url, site_url)
+        and absolute_url(link.url, site_url).rstrip("/") + "/" != home  # that is basics.url
+    ]
     resume = {
-        "$schema": "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
+        "$schema": SCHEMA_URL,
         "basics": {
             "name": profile.name,
             "label": profile.position,
             "email": profile.email,
             "url": site_url,
             "summary": markdown_plain(profile.bio),
-            "profiles": [{"network": link.label, "url": link.url} for link in profile.links],
+            "profiles": profiles,
         },
-        "work": [
-            {
-                "name": item.organization,
-                "position": item.role or item.team,
-                "description": item.team if item.role else None,
-                "location": item.location,
-                "summary": f"Topic: {item.topic}" if item.topic else None,
-                "highlights": [markdown_plain(h) for h in item.highlights],
-                **_dates(item),
-            }
-            for item in site.experience
-        ]
-        + [
-            {
-                "name": item.institution,
-                "position": item.role,
-                "summary": f"{item.course} ({' '.join(filter(None, [item.term, str(item.year)]))})"
-                + (f", with {', '.join(item.instructors)}" if item.instructors else "")
-                + (f". {markdown_plain(item.details)}" if item.details else ""),
-                "startDate": str(item.year),
-                "endDate": str(item.year),
-            }
-            for item in site.teaching
-        ],
-        "education": [
-            {
-                "institution": item.institution,
-                "area": item.field,
-                "studyType": item.degree,
-                "score": "; ".join(
-                    filter(
-                        None,
-                        [
-                            f"GPA {item.gpa}" if item.gpa else None,
-                            f"Ranking {item.rank}" if item.rank else None,
-                        ],
-                    )
-                ),
-                "courses": [" ".join(filter(None, [c.name, c.grade])) for c in item.courses]
-                + ([item.courses_note] if item.courses_note else []),
-                **_dates(item),
-            }
-            for item in site.education
-        ],
-        "awards": [
-            {
-                "title": award.title,
-                "date": str(max(award.years)),
-                "summary": "; ".join(filter(None, [", ".join(map(str, award.years)), award.note])),
-            }
-            for award in site.awards
-        ],
-        "publications": [
-            {
-                "name": pub.title,
-                "publisher": pub.venue,
-                "releaseDate": str(pub.year),
-                "url": f"{base}/{paper_path(pub.id)}" if base else pub.all_links.arxiv,
-                "summary": markdown_plain(pub.summary),
-            }
-            for pub in site.publications
-        ],
-        "skills": [{"name": group.category, "keywords": group.items} for group in site.skills],
-        "interests": [{"name": interest} for interest in profile.interests],
-        "projects": [
-            {
-                "name": project.name,
-                "description": markdown_plain(project.description),
-                "startDate": str(project.year),
-                "url": project.links.website or project.links.code,
-                "keywords": [project.subtitle] if project.subtitle else [],
-            }
-            for project in site.projects
-        ]
-        + [
-            {
-                "name": talk.title,
-                "type": "talk",
-                "entity": talk.event,
-                "startDate": str(talk.year),
-                "url": talk.links.video or talk.links.slides or talk.links.event,
-                "description": markdown_plain(talk.note),
-            }
-            for talk in site.talks
-        ],
-        "meta": {"canonical": f"{base}/cv.json" if base else None, "version": "v1.0.0"},
+        **lists,
+        "meta": {"canonical": f"{base}/cv.json" if base else None},
     }
     return _clean(resume)
 
 
 def schema_problems(resume: dict[str, Any]) -> list[str]:
-    """Where the export breaks the JSON Resume schema, as `path: message` lines."""
+    """Where the export breaks the JSON Resume schema, formats (e-mail, URI, date) included,
+    as `path: message` lines."""
     import jsonschema  # only checks need it; the build does not
 
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    errors = sorted(
-        jsonschema.Draft4Validator(schema).iter_errors(resume), key=lambda e: list(e.path)
+    validator = jsonschema.Draft4Validator(
+        schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
     )
+    errors = sorted(validator.iter_errors(resume), key=lambda e: list(e.path))
     return [f"{'/'.join(map(str, e.path)) or '(top)'}: {e.message}" for e in errors]
 
 

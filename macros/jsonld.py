@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from .markup import markdown_plain
-from .model import Publication, SiteData
+from .model import Publication
+from .sections import SiteData
 
 
 def scholarly_article(pub: Publication, page_url: str | None) -> dict[str, Any]:

@@ -15,19 +15,19 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .bibtex import BibtexOverrideError, parse_override
-from .model import MAPPING_SECTIONS, SECTION_MODELS, SiteData
+from .model import CustomSection, Profile
+from .sections import (
+    PROFILE_FILE,
+    SECTION_FILES,
+    SECTIONS_BY_NAME,
+    Section,
+    SiteData,
+    custom_section,
+)
 from .yaml_source import Location, Positions, YamlSyntaxError, read_yaml
 
-_ENTRY_LABEL_KEYS = (
-    "id",
-    "title",
-    "name",
-    "course",
-    "institution",
-    "organization",
-    "category",
-    "date",
-)
+# Fields that name an entry in messages, where its section names none of its own.
+_FALLBACK_LABEL_KEYS = ("id", "title", "name", "date")
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,10 @@ def _position(
 
 def _entry_label(section: str, index: int, raw: Any) -> str:
     label = f"{section} entry {index + 1}"
+    known = SECTIONS_BY_NAME.get(section)
+    keys = (*known.label_keys, *_FALLBACK_LABEL_KEYS) if known else _FALLBACK_LABEL_KEYS
     if isinstance(raw, dict):
-        for key in _ENTRY_LABEL_KEYS:
+        for key in keys:
             value = raw.get(key)
             if isinstance(value, (str, int)) and not isinstance(value, bool):
                 text = str(value)
@@ -138,42 +140,47 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> Location:
-    """Drop pydantic's internal steps (union members, validator names) from a location."""
+def _clean_loc(loc: tuple[Any, ...], raw: Any) -> Location:
+    """The part of pydantic's error location that is in the data: its internal steps (union
+    members, validator names, model names) are dropped by walking the data alongside."""
     cleaned: list[int | str] = []
-    for part in loc:
-        if isinstance(part, int) or (
-            isinstance(part, str)
-            and not (
-                part in ("str", "int", "bool", "list", "dict", "none", "literal")
-                or part.startswith(("function-", "literal[", "constrained-"))
-                or part[:1].isupper()
-            )
+    current = raw
+    for index, part in enumerate(loc):
+        if (isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)) or (
+            isinstance(current, dict) and isinstance(part, str) and part in current
         ):
             cleaned.append(part)
+            current = current[part]
+        elif index == len(loc) - 1 and isinstance(current, dict) and isinstance(part, str):
+            cleaned.append(part)  # a missing field: named, though not in the data
     return tuple(cleaned)
 
 
 def _validation_problems(
     file: str,
     section: str,
+    model: type[BaseModel],
     error: ValidationError,
     raw: Any,
     positions: Positions,
     is_list: bool,
 ) -> list[DataProblem]:
-    model = SECTION_MODELS[section]
     problems: list[DataProblem] = []
     seen: set[tuple[Any, ...]] = set()
+    # In a custom section's file the entries are under `entries:`.
+    entries_at: Location = () if is_list else ("entries",) if model is CustomSection else ()
     for item in error.errors():
-        loc = _clean_loc(item["loc"])
+        loc = _clean_loc(item["loc"], raw)
         entry = None
         field_loc = loc
-        if is_list and loc and isinstance(loc[0], int):
-            entry = _entry_label(section, loc[0], raw[loc[0]] if loc[0] < len(raw) else None)
-            field_loc = loc[1:]
+        if (is_list or entries_at) and loc[: len(entries_at)] == entries_at:
+            rest = loc[len(entries_at) :]
+            if rest and isinstance(rest[0], int):
+                entries = raw if is_list else raw["entries"]
+                entry = _entry_label(section, rest[0], entries[rest[0]])
+                field_loc = rest[1:]
         line, column = _position(positions, loc, item["type"] == "extra_forbidden")
-        allowed = _fields_at(model, field_loc[:-1]) if item["type"] == "extra_forbidden" else None
+        allowed = _fields_at(model, loc[:-1]) if item["type"] == "extra_forbidden" else None
         field = ".".join(str(p) if isinstance(p, str) else f"[{p + 1}]" for p in field_loc) or None
         if field:
             field = field.replace(".[", "[")
@@ -201,13 +208,21 @@ def _read_yaml(path: Path, display: str) -> tuple[Any, Positions]:
 
 def load_section(path: Path, section: str, display: str | None = None) -> Any:
     """Load and validate one data file; returns the model (mapping) or list of models."""
-    return _load_section(path, section, display or path.name)[0]
+    return _load_file(path, section, display or path.name)[0]
 
 
-def _load_section(path: Path, section: str, display: str) -> tuple[Any, Positions]:
+def _file_model(name: str, raw: Any) -> tuple[type[BaseModel], bool]:
+    """The model of data/<name>.yml and whether the file is a list of entries."""
+    if name == PROFILE_FILE:
+        return Profile, False
+    if name in SECTION_FILES:
+        return SECTION_FILES[name], True
+    return CustomSection, False
+
+
+def _load_file(path: Path, name: str, display: str) -> tuple[Any, Positions]:
     raw, positions = _read_yaml(path, display)
-    model = SECTION_MODELS[section]
-    is_list = section not in MAPPING_SECTIONS
+    model, is_list = _file_model(name, raw)
     if raw is None:
         if is_list:
             return [], positions
@@ -219,129 +234,148 @@ def _load_section(path: Path, section: str, display: str) -> tuple[Any, Position
             [DataProblem(display, 1, 1, "expected a list of entries (lines starting with '- ')")]
         )
     if not is_list and not isinstance(raw, dict):
-        raise DataError(
-            [DataProblem(display, 1, 1, "expected a mapping of fields (key: value lines)")]
+        expected = (
+            "expected a mapping of fields (key: value lines)"
+            if model is Profile
+            else f"'{name}' is not a section the site knows"
+            f" ({', '.join(sorted(SECTION_FILES))}); a section of your own is a mapping with"
+            " `title:` (its heading) and `entries:` (a list)"
         )
+        raise DataError([DataProblem(display, 1, 1, expected)])
     adapter: TypeAdapter[Any] = TypeAdapter(list[model] if is_list else model)  # type: ignore[valid-type]
     try:
         return adapter.validate_python(raw), positions
     except ValidationError as error:
         raise DataError(
-            _validation_problems(display, section, error, raw, positions, is_list)
+            _validation_problems(display, name, model, error, raw, positions, is_list)
         ) from None
+
+
+def _problem_at(
+    file: str, positions: Positions, loc: Location, message: str, entry: str, field: str
+) -> DataProblem:
+    line, column = positions.get(loc, (None, None))
+    return DataProblem(file, line, column, message, entry, field)
 
 
 def _cross_checks(
     data: dict[str, Any], positions_of: dict[str, Positions], display_dir: str
 ) -> list[DataProblem]:
-    """Rules that span entries or files: unique publication ids, references to them."""
+    """Rules that span entries or files: unique publication ids, references to them, the
+    names in the CV's order."""
     problems: list[DataProblem] = []
     pubs_file = f"{display_dir}/publications.yml"
     seen: dict[str, int] = {}
-    positions = positions_of["publications"]
-    for index, pub in enumerate(data["publications"]):
-        line, column = positions.get((index, "id"), (None, None))
+    positions = positions_of.get("publications", {})
+    for index, pub in enumerate(data.get("publications", [])):
+        label = f"publications entry {index + 1} (id '{pub.id}')"
         if pub.id in seen:
-            problems.append(
-                DataProblem(
-                    pubs_file,
-                    line,
-                    column,
-                    f"duplicate id; entry {seen[pub.id] + 1} already uses '{pub.id}'"
-                    " (ids must be unique)",
-                    f"publications entry {index + 1} (id '{pub.id}')",
-                    "id",
-                )
+            message = (
+                f"duplicate id; entry {seen[pub.id] + 1} already uses '{pub.id}'"
+                " (ids must be unique)"
             )
+            problems.append(_problem_at(pubs_file, positions, (index, "id"), message, label, "id"))
         seen.setdefault(pub.id, index)
         if pub.bibtex:
             try:
                 parse_override(pub)
             except BibtexOverrideError as error:
-                line, column = positions.get((index, "bibtex"), (None, None))
                 problems.append(
-                    DataProblem(
-                        pubs_file,
-                        line,
-                        column,
-                        str(error),
-                        f"publications entry {index + 1} (id '{pub.id}')",
-                        "bibtex",
+                    _problem_at(
+                        pubs_file, positions, (index, "bibtex"), str(error), label, "bibtex"
                     )
                 )
     exp_file = f"{display_dir}/experience.yml"
-    exp_positions = positions_of["experience"]
-    for index, item in enumerate(data["experience"]):
+    exp_positions = positions_of.get("experience", {})
+    for index, item in enumerate(data.get("experience", [])):
         for ref_index, ref in enumerate(item.publications):
             if ref not in seen:
-                line, column = exp_positions.get((index, "publications", ref_index), (None, None))
-                problems.append(
-                    DataProblem(
-                        exp_file,
-                        line,
-                        column,
-                        f"no publication has the id '{ref}'"
-                        f" (known ids: {', '.join(seen) or 'none'})",
-                        f"experience entry {index + 1} (organization '{item.organization}')",
-                        f"publications[{ref_index + 1}]",
-                    )
+                message = (
+                    f"no publication has the id '{ref}' (known ids: {', '.join(seen) or 'none'})"
                 )
+                label = f"experience entry {index + 1} (organization '{item.organization}')"
+                loc = (index, "publications", ref_index)
+                field = f"publications[{ref_index + 1}]"
+                problems.append(_problem_at(exp_file, exp_positions, loc, message, label, field))
+    known_sections = [name for name in SECTIONS_BY_NAME if SECTIONS_BY_NAME[name].on_cv]
+    known_sections += [name for name, value in data.items() if isinstance(value, CustomSection)]
+    for index, name in enumerate(data[PROFILE_FILE].site.cv_sections):
+        if name not in known_sections:
+            problems.append(
+                _problem_at(
+                    f"{display_dir}/{PROFILE_FILE}.yml",
+                    positions_of[PROFILE_FILE],
+                    ("site", "cv_sections", index),
+                    f"no CV section is called '{name}'; sections: {', '.join(known_sections)}",
+                    "profile",
+                    f"site.cv_sections[{index + 1}]",
+                )
+            )
     return problems
 
 
 def load_site_data(data_dir: Path | str) -> SiteData:
-    """Load every section from `data_dir`; raise DataError listing all problems found."""
+    """Load every section from `data_dir`; raise DataError listing all problems found.
+
+    profile.yml is required; a missing section file is an empty section; any other `.yml`
+    file is a section of the user's own (a mapping with `title` and `entries`).
+    """
     data_dir = Path(data_dir)
     display_dir = data_dir.name
     if not data_dir.is_dir():
         raise DataError([DataProblem(str(data_dir), None, None, "the data folder does not exist")])
     problems: list[DataProblem] = []
-    known = set(SECTION_MODELS)
+    names: list[str] = []
     for path in sorted(data_dir.iterdir()):
+        display = f"{display_dir}/{path.name}"
         if path.name.startswith(".") or path.is_dir():
             continue
-        if path.suffix in (".yml", ".yaml") and path.stem in known:
-            if path.suffix == ".yaml":
-                problems.append(
-                    DataProblem(
-                        f"{display_dir}/{path.name}",
-                        None,
-                        None,
-                        f"rename the file to {path.stem}.yml (the site reads .yml files)",
-                    )
-                )
-            continue
+        if path.suffix == ".yaml":
+            message = f"rename the file to {path.stem}.yml (the site reads .yml files)"
+            problems.append(DataProblem(display, None, None, message))
+        elif path.suffix != ".yml":
+            message = (
+                "this file is not part of the site and would be ignored; data files are"
+                " YAML files named <section>.yml"
+            )
+            problems.append(DataProblem(display, None, None, message))
+        elif path.stem in SECTIONS_BY_NAME and path.stem not in SECTION_FILES:
+            message = f"'{path.stem}' is read from {PROFILE_FILE}.yml, not from a file of its own"
+            problems.append(DataProblem(display, None, None, message))
+        else:
+            names.append(path.stem)
+    if PROFILE_FILE not in names:
         problems.append(
             DataProblem(
-                f"{display_dir}/{path.name}",
-                None,
-                None,
-                "this file is not part of the site and would be ignored; "
-                f"data files are: {', '.join(f'{name}.yml' for name in SECTION_MODELS)}",
+                f"{display_dir}/{PROFILE_FILE}.yml", None, None, "this required file is missing"
             )
         )
-    sections: dict[str, Any] = {}
+    loaded: dict[str, Any] = {}
     positions_of: dict[str, Positions] = {}
-    for section in SECTION_MODELS:
-        path = data_dir / f"{section}.yml"
-        display = f"{display_dir}/{section}.yml"
-        if not path.is_file():
-            problems.append(
-                DataProblem(
-                    display,
-                    None,
-                    None,
-                    "this required file is missing"
-                    + ("" if section in MAPPING_SECTIONS else " (an empty list `[]` is fine)"),
-                )
-            )
-            continue
+    for name in names:
+        display = f"{display_dir}/{name}.yml"
         try:
-            sections[section], positions_of[section] = _load_section(path, section, display)
+            loaded[name], positions_of[name] = _load_file(data_dir / f"{name}.yml", name, display)
         except DataError as error:
             problems.extend(error.problems)
     if not problems:
-        problems.extend(_cross_checks(sections, positions_of, display_dir))
+        problems.extend(_cross_checks(loaded, positions_of, display_dir))
     if problems:
         raise DataError(problems)
-    return SiteData(**sections)
+    custom = tuple(
+        custom_section(name, value)
+        for name, value in loaded.items()
+        if isinstance(value, CustomSection)
+    )
+    entries = {name: tuple(loaded.get(name, ())) for name in SECTION_FILES}
+    entries |= {s.name: tuple(loaded[s.name].entries) for s in custom}
+    publications = entries["publications"]
+    return SiteData(
+        profile=loaded[PROFILE_FILE],
+        entries=entries,
+        custom_sections=custom,
+        publication_by_id={pub.id: pub for pub in publications},
+    )
+
+
+__all__ = ["DataError", "DataProblem", "Section", "load_section", "load_site_data"]

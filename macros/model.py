@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -111,6 +110,26 @@ class Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
+def date_bounds(value: str) -> tuple[date, date]:
+    """The first and last day a partial date stands for: '2024' is 2024-01-01 to 2024-12-31."""
+    parts = [int(part) for part in value.split("-")]
+    if len(parts) == 3:
+        day = date(*parts)
+        return day, day
+    if len(parts) == 2:
+        first = date(parts[0], parts[1], 1)
+        following = date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+        return first, date.fromordinal(following.toordinal() - 1)
+    return date(parts[0], 1, 1), date(parts[0], 12, 31)
+
+
+def check_period(start: str, end: str | None) -> None:
+    """Refuse an end before the start, compared as the days they stand for (so `start:
+    2024-09`, `end: 2024` is a valid period)."""
+    if end not in (None, "present") and date_bounds(end)[1] < date_bounds(start)[0]:
+        raise ValueError(f"end ({end}) is before start ({start})")
+
+
 class Period(Entry):
     """A start and end, shared by education and experience entries."""
 
@@ -119,8 +138,7 @@ class Period(Entry):
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Period:
-        if self.end not in (None, "present") and self.end < self.start:
-            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        check_period(self.start, self.end)
         return self
 
 
@@ -144,6 +162,11 @@ class SiteSettings(Entry):
     )
     description: Text | None = Field(
         default=None, description="One or two sentences for search engines and link previews."
+    )
+    cv_sections: list[Identifier] = Field(
+        default_factory=list,
+        description="Names of the CV's sections (data file names, and 'interests') in the order"
+        " wanted; sections not listed follow in their usual order.",
     )
 
 
@@ -323,38 +346,42 @@ class NewsItem(Entry):
     text: MarkdownText
 
 
-class SiteData(BaseModel):
-    """Everything in `data/`, validated; what the renderers and exports read."""
+class GenericEntry(Entry):
+    """An entry of a section defined in data alone (a file with `title` and `entries`)."""
 
-    model_config = ConfigDict(frozen=True)
+    title: Text
+    organization: Text | None = None
+    role: Text | None = None
+    location: Text | None = None
+    start: PartialDate | None = None
+    end: PartialDate | Literal["present"] | None = None
+    years: list[Year] = Field(default_factory=list)
+    details: MarkdownText | list[MarkdownText] | None = None
+    links: dict[Text, Url] = Field(
+        default_factory=dict, description="Label -> URL, e.g. {Website: https://example.org}."
+    )
 
-    profile: Profile
-    education: list[Education]
-    experience: list[Experience]
-    publications: list[Publication]
-    talks: list[Talk]
-    teaching: list[Teaching]
-    awards: list[Award]
-    projects: list[Project]
-    skills: list[SkillGroup]
-    news: list[NewsItem]
-
-    @cached_property
-    def publication_by_id(self) -> dict[str, Publication]:
-        return {pub.id: pub for pub in self.publications}
+    @model_validator(mode="after")
+    def _dates(self) -> GenericEntry:
+        if self.end is not None and self.start is None:
+            raise ValueError("an entry with `end` needs a `start`")
+        if self.start is not None and self.years:
+            raise ValueError("give either `start`/`end` or `years`, not both")
+        if self.start is not None:
+            check_period(self.start, self.end)
+        return self
 
 
-# File stem -> model of one entry (or of the whole file, for the mapping files).
-SECTION_MODELS: dict[str, type[Entry]] = {
-    "profile": Profile,
-    "education": Education,
-    "experience": Experience,
-    "publications": Publication,
-    "talks": Talk,
-    "teaching": Teaching,
-    "awards": Award,
-    "projects": Project,
-    "skills": SkillGroup,
-    "news": NewsItem,
-}
-MAPPING_SECTIONS = frozenset({"profile"})
+ResumeTarget = Literal["projects", "volunteer", "work", "awards", "none"]
+
+
+class CustomSection(Entry):
+    """A data file that is a section of its own: a heading and generic entries."""
+
+    title: Text = Field(description="The section's heading on the CV and on pages.")
+    json_resume: ResumeTarget = Field(
+        default="projects",
+        description="Where the entries go in cv.json (JSON Resume): projects (typed with the"
+        " section's title), volunteer, work, awards, or none.",
+    )
+    entries: list[GenericEntry] = Field(default_factory=list)

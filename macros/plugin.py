@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import wraps
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from jinja2 import TemplateSyntaxError, meta, nodes
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -22,9 +24,9 @@ from mkdocs.structure.toc import get_toc
 from .cv_pdf import CvPdfError
 from .exports import GeneratedPage, site_files
 from .loader import DataError, load_site_data
-from .model import SiteData
 from .publication_pages import publication_files
-from .rendering import SiteRenderer
+from .rendering import SiteRenderer, indent_macro_output
+from .sections import SiteData
 
 _SITE_DATA_KEY = "homepage_site_data"
 _RENDERER_KEY = "homepage_renderer"
@@ -208,9 +210,77 @@ def restore_html(html: str, config: MkDocsConfig) -> str:
     return renderer_for(config).stash.restore(html)
 
 
+def _page_line(page: Page, markdown: str, line_in_markdown: int) -> str:
+    """`docs/<page>:<line>`, counting the front matter that MkDocs took off the Markdown."""
+    source = page.file.content_string
+    start = source.find(markdown[:200]) if markdown else -1
+    offset = source.count("\n", 0, start) if start > 0 else 0
+    return f"{config_docs_name(page)}:{line_in_markdown + offset}"
+
+
+def config_docs_name(page: Page) -> str:
+    return f"docs/{page.file.src_uri}"
+
+
+def _macros_plugin(config: MkDocsConfig) -> Any:
+    return config.plugins.get("macros")
+
+
+def check_page_source(markdown: str, page: Page, config: MkDocsConfig) -> None:
+    """Before mkdocs-macros renders a page, look for what it would stop on: a Jinja syntax
+    error, or a name that is neither a macro nor a variable (a misspelt macro). mkdocs-macros
+    would print a long traceback and exit (which also ends `mkdocs serve`); this stops the
+    build with one line instead, and `mkdocs serve` keeps running until it is fixed."""
+    plugin = _macros_plugin(config)
+    if plugin is None or page.meta.get("render_macros") is False or "{" not in markdown:
+        return
+    try:
+        tree = plugin.env.parse(markdown)
+    except TemplateSyntaxError as error:
+        where = _page_line(page, markdown, error.lineno)
+        raise PluginError(f"{where}: {error.message}") from None
+    known = set(plugin.env.globals) | set(plugin.variables) | set(page.meta)
+    for name in sorted(meta.find_undeclared_variables(tree) - known):
+        node = next(n for n in tree.find_all(nodes.Name) if n.name == name)
+        macros = ", ".join(sorted(renderer_for(config).macros()))
+        raise PluginError(
+            f"{_page_line(page, markdown, node.lineno)}: unknown macro or variable '{name}';"
+            f" the macros are: {macros}"
+        )
+
+
+def finish_page_source(markdown: str, page: Page, config: MkDocsConfig) -> str:
+    """After mkdocs-macros: stop on an error a macro raised (with the page and the call), and
+    indent each macro's output to where it was called."""
+    renderer = renderer_for(config)
+    if renderer.macro_errors:
+        name, error = renderer.macro_errors[0]
+        renderer.macro_errors.clear()
+        source = page.markdown or ""  # the page before mkdocs-macros rendered it
+        calls = [i for i, line in enumerate(source.splitlines(), 1) if f"{name}(" in line]
+        where = _page_line(page, source, calls[0]) if calls else config_docs_name(page)
+        raise PluginError(f"{where}: {name}(): {error}")
+    return indent_macro_output(markdown)
+
+
 def define_env(env: Any) -> None:
     """Called by mkdocs-macros on every (re)build: register one macro per section."""
     renderer = renderer_for(env.conf)
     for name, function in renderer.macros().items():
-        env.macro(function, name)
+        env.macro(_guarded(renderer, name, function), name)
     env.variables["site_data"] = renderer.site
+
+
+def _guarded(renderer: SiteRenderer, name: str, function: Callable[..., str]) -> Callable[..., str]:
+    """A macro whose exceptions are kept for `finish_page_source` to report: raised inside
+    mkdocs-macros they would end the process, `mkdocs serve` included."""
+
+    @wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> str:
+        try:
+            return function(*args, **kwargs)
+        except Exception as error:  # reported by finish_page_source, with the page
+            renderer.macro_errors.append((name, error))
+            return ""
+
+    return guarded

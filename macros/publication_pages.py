@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from .bibtex import publication_bibtex
 from .exports import GeneratedFile, GeneratedPage
-from .model import SiteData
 from .rendering import PUBLICATION_PAGE_SECTIONS, SiteRenderer, bib_path
+from .sections import SiteData
 
 ALL_PUBLICATIONS_BIB = "publications.bib"
 

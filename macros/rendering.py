@@ -12,6 +12,7 @@ import re
 import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial, wraps
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,19 @@ from markupsafe import Markup
 
 from .jsonld import person, scholarly_article
 from .markup import markdown_block, markdown_inline, markdown_plain
-from .model import Publication, SiteData
+from .model import Publication
+from .sections import BUILTIN_SECTIONS, Section, SiteData
+from .views import (
+    AWARD_HEADINGS,
+    EntryView,
+    format_partial_date,
+    format_period,
+    join_names,
+    paper_path,
+)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 PUBLICATION_TYPE_LABELS = {
     "conference": "Conference",
     "journal": "Journal",
@@ -37,41 +46,12 @@ PUBLICATION_TYPE_LABELS = {
     "chapter": "Book chapter",
     "other": "Other",
 }
-AWARD_HEADINGS = {"scholarship": "Scholarships", "honor": "Honors", "competition": "Competitions"}
 # The <h2> sections of a paper's page, (anchor, heading): its table of contents.
 PUBLICATION_PAGE_SECTIONS = (("cite", "Cite"),)
-
-
-def format_partial_date(value: str | None) -> str:
-    """'2024-09' -> 'Sep 2024', '2024' -> '2024', 'present' -> 'Present'."""
-    if not value:
-        return ""
-    if value == "present":
-        return "Present"
-    parts = value.split("-")
-    if len(parts) == 1:
-        return parts[0]
-    month = _MONTHS[int(parts[1]) - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{month} {int(parts[2])}, {parts[0]}"
-
-
-def format_period(start: str, end: str | None) -> str:
-    return (
-        f"{format_partial_date(start)} – {format_partial_date(end)}"
-        if end
-        else format_partial_date(start)
-    )
-
-
-def join_names(names: Sequence[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    names = list(names)
-    return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def paper_path(pub_id: str) -> str:
-    """Where a publication's own page lives, relative to the site root."""
-    return f"publications/{pub_id}/"
+# A macro's output starts and ends with these marks, so that `indent_macro_output` can indent
+# it to the column of the macro call (inside an admonition, a list item, a blockquote).
+BLOCK_START = "<!--homepage-block-->"
+BLOCK_END = "<!--/homepage-block-->"
 
 
 def bib_path(pub_id: str) -> str:
@@ -92,10 +72,6 @@ def search_text(value: object) -> Markup:
     """Text escaped as Material's search indexer escapes it: `<`, `>`, `&`, but not quotes,
     which its search would otherwise have to match as `&#39;`."""
     return Markup(html.escape(str(value), quote=False))
-
-
-def _normalise_name(name: str) -> str:
-    return re.sub(r"[\s.\-,]+", " ", name).strip().casefold()
 
 
 class IconLibrary:
@@ -154,10 +130,11 @@ class SiteRenderer:
         self.site = site
         self.stash = HtmlStash()
         self._entries: dict[str, Markup] = {}
+        self._publication_views: dict[str, EntryView] | None = None
+        # (macro, exception) raised while a page rendered, for the MkDocs adapter to report.
+        self.macro_errors: list[tuple[str, Exception]] = []
         self.base_path = base_path if base_path.endswith("/") else base_path + "/"
-        self.owner_names = {
-            _normalise_name(n) for n in (site.profile.name, *site.profile.name_variants)
-        }
+        self.templates_dir = templates_dir
         self.env = Environment(
             loader=FileSystemLoader(templates_dir),
             autoescape=True,
@@ -181,26 +158,39 @@ class SiteRenderer:
             profile=site.profile,
             html_block=self._render,
             base_path=self.base_path,
+            site_path=self.site_path,
             paper_url=self.paper_url,
             bib_path=bib_path,
             publication_entry=self.publication_entry,
         )
 
-    def publication_entry(self, pub: Publication) -> Markup:
+    def publication_entry(self, view: EntryView) -> Markup:
         """A paper as one item of a list (`publication` in _publication.html), rendered once
         per build: the home page, the publications page and the CV list the same entries."""
+        pub = view.source
         entry = self._entries.get(pub.id)
         if entry is None:
-            entry = self.env.get_template("_publication.html").module.publication(pub)  # type: ignore[attr-defined]
+            entry = self.env.get_template("_publication.html").module.publication(view)  # type: ignore[attr-defined]
             self._entries[pub.id] = entry
         return entry
+
+    def publication_view(self, pub: Publication) -> EntryView:
+        if self._publication_views is None:
+            views = self.site.views(self.site.section("publications"))
+            self._publication_views = {view.source.id: view for view in views}
+        return self._publication_views[pub.id]
+
+    def site_path(self, url: str) -> str:
+        """A view's link as the page needs it: a path from the site root ('/x/') gets the
+        site's own path on its host in front; anything else is left as it is."""
+        return self.base_path + url[1:] if url.startswith("/") and not url.startswith("//") else url
 
     def paper_url(self, pub: Publication) -> str:
         """The site-absolute address of a publication's own page."""
         return self.base_path + paper_path(pub.id)
 
     def is_owner(self, name: str) -> bool:
-        return _normalise_name(name) in self.owner_names
+        return self.site.view_context.is_owner(name)
 
     def _render_html(self, template: str, **context: Any) -> Markup:
         """An HTML template, rendered as it is (for the theme, or inside other HTML)."""
@@ -214,7 +204,45 @@ class SiteRenderer:
             text = self.env.get_template(template).render(**context).strip()
         return Markup("\n\n" + text + "\n\n")
 
+    def _template_for(self, section: Section) -> str:
+        """`<section>.md` or `.html` where the user made one, else the layout's template."""
+        for name in (section.name, section.layout):
+            for suffix in (".md", ".html"):
+                if (self.templates_dir / f"{name}{suffix}").is_file():
+                    return name + suffix
+        raise FileNotFoundError(f"no template for the section '{section.name}'")
+
+    def _section_body(
+        self, section: Section, views: Sequence[EntryView], heading_level: int = 2, **extra: Any
+    ) -> Markup:
+        by_group = [(group, list(items)) for group, items in groupby(views, lambda v: v.group)]
+        return self._render(
+            self._template_for(section),
+            section=section,
+            views=list(views),
+            by_group=by_group,
+            heading="#" * heading_level if heading_level else "",
+            **extra,
+        )
+
     # --- macros -------------------------------------------------------------------------
+
+    def section(self, name: str, heading_level: int = 2) -> str:
+        """Any section, built-in or from data, in its template; `heading_level` is the level
+        of the headings inside it (awards by category, publications by year)."""
+        section = self.site.section(name)
+        if section.layout == "publications":
+            return self.publications(heading_level=heading_level)
+        return self._section_body(section, self.site.views(section), heading_level)
+
+    def cv(self, heading_level: int = 2) -> str:
+        """Every section of the CV that has entries, under its heading, in the CV's order."""
+        parts = []
+        for section in self.site.cv_sections():
+            if self.site.views(section):
+                parts.append(f"{'#' * heading_level} {Markup.escape(section.title)}")
+                parts.append(self.section(section.name, heading_level=heading_level + 1))
+        return Markup("\n\n".join(parts))
 
     def profile_card(self, name_as_heading: bool = False) -> str:
         """Name, position, affiliation and links; the name is the page's <h1> if asked."""
@@ -223,12 +251,10 @@ class SiteRenderer:
     def bio(self) -> str:
         return self._render("bio.html")
 
-    def interests(self) -> str:
-        return self._render("interests.html", interests=self.site.profile.interests)
-
     def news(self, limit: int | None = None) -> str:
-        items = self.site.news if limit is None else self.site.news[:limit]
-        return self._render("news.html", items=items)
+        section = self.site.section("news")
+        views = self.site.views(section)
+        return self._section_body(section, views if limit is None else views[:limit])
 
     def publications(
         self,
@@ -238,35 +264,27 @@ class SiteRenderer:
         heading_level: int = 2,
         filters: bool = False,
     ) -> str:
-        pubs = [
-            p
-            for p in self.site.publications
-            if (selected is None or p.selected == selected) and (year is None or p.year == year)
+        section = self.site.section("publications")
+        views = [
+            v
+            for v in self.site.views(section)
+            if (selected is None or v.source.selected == selected)
+            and (year is None or v.source.year == year)
         ]
-        pubs.sort(key=lambda p: p.year, reverse=True)
-        groups = [(y, list(g)) for y, g in groupby(pubs, key=lambda p: p.year)] if by_year else []
-        return self._render(
-            "publications.md",
+        groups = (
+            [(y, list(g)) for y, g in groupby(views, key=lambda v: v.source.year)]
+            if by_year
+            else []
+        )
+        pubs = [v.source for v in views]
+        return self._section_body(
+            section,
+            views,
+            heading_level,
             facets=self._facets(pubs) if filters and pubs else [],
-            pubs=pubs,
             groups=groups,
             legend=author_marks(pubs),
-            heading="#" * heading_level,
         )
-
-    def education(self) -> str:
-        return self._render("education.html", items=self.site.education)
-
-    def experience(self) -> str:
-        return self._render(
-            "experience.html", items=self.site.experience, publications=self.site.publication_by_id
-        )
-
-    def talks(self) -> str:
-        return self._render("talks.html", items=self.site.talks)
-
-    def teaching(self) -> str:
-        return self._render("teaching.html", items=self.site.teaching)
 
     def awards(self, category: str | None = None, heading_level: int | None = 2) -> str:
         """Awards grouped by category, under headings (`heading_level=None` for none)."""
@@ -274,22 +292,11 @@ class SiteRenderer:
             raise ValueError(
                 f"awards(category={category!r}): expected one of {', '.join(AWARD_HEADINGS)}"
             )
-        groups = [
-            (AWARD_HEADINGS[c], [a for a in self.site.awards if a.category == c])
-            for c in AWARD_HEADINGS
-            if category in (None, c)
+        section = self.site.section("awards")
+        views = [
+            v for v in self.site.views(section) if category is None or v.source.category == category
         ]
-        return self._render(
-            "awards.md",
-            groups=[g for g in groups if g[1]],
-            heading="#" * heading_level if heading_level else "",
-        )
-
-    def projects(self) -> str:
-        return self._render("projects.html", items=self.site.projects)
-
-    def skills(self) -> str:
-        return self._render("skills.html", items=self.site.skills)
+        return self._section_body(section, views, heading_level or 0)
 
     # --- generated publication pages ---------------------------------------------------
 
@@ -298,6 +305,7 @@ class SiteRenderer:
         return self._render_html(
             "publication_page.html",
             pub=pub,
+            view=self.publication_view(pub),
             bibtex=bibtex.strip(),
             legend=author_marks([pub]),
             sections=dict(PUBLICATION_PAGE_SECTIONS),
@@ -358,19 +366,54 @@ class SiteRenderer:
         return facets
 
     def macros(self) -> dict[str, Callable[..., str]]:
-        """The functions pages may call, by name."""
-        names = (
-            "profile_card",
-            "bio",
-            "interests",
-            "news",
-            "publications",
-            "education",
-            "experience",
-            "talks",
-            "teaching",
-            "awards",
-            "projects",
-            "skills",
+        """The functions pages may call, by name: one per built-in section (the ones with
+        options have methods of their own), `section(name)` for any section, and `cv()`."""
+        macros: dict[str, Callable[..., str]] = {
+            section.name: partial(self.section, section.name) for section in BUILTIN_SECTIONS
+        }
+        macros.update(
+            section=self.section,
+            cv=self.cv,
+            profile_card=self.profile_card,
+            bio=self.bio,
+            news=self.news,
+            publications=self.publications,
+            awards=self.awards,
         )
-        return {name: getattr(self, name) for name in names}
+        return {name: _marked(function) for name, function in macros.items()}
+
+
+def _marked(function: Callable[..., str]) -> Callable[..., str]:
+    """A macro whose output is marked at both ends, for `indent_macro_output`."""
+
+    @wraps(function)
+    def marked(*args: Any, **kwargs: Any) -> str:
+        return Markup(BLOCK_START) + function(*args, **kwargs) + Markup(BLOCK_END)
+
+    return marked
+
+
+_MARKED_BLOCK = re.compile(
+    f"^(?P<prefix>[^\n]*?){re.escape(BLOCK_START)}(?P<body>.*?){re.escape(BLOCK_END)}",
+    re.S | re.M,
+)
+# What may stand before a macro call for its output to belong to that block: indentation,
+# blockquote marks, a list item's marker.
+_BLOCK_PREFIX = re.compile(r"[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)?")
+
+
+def indent_macro_output(markdown: str) -> str:
+    """Indent each macro's output to the column of its call, so that a macro inside an
+    admonition, a list item or a blockquote stays inside it (Jinja only indents the first
+    line). Output after other text on its line is left as it is."""
+
+    def indent(match: re.Match[str]) -> str:
+        prefix, body = match["prefix"], match["body"]
+        if not _BLOCK_PREFIX.fullmatch(prefix):
+            return prefix + body
+        pad = "".join(c if c in " \t>" else " " for c in prefix)
+        lines = body.split("\n")
+        rest = [pad + line if line.strip() else pad.rstrip() for line in lines[1:]]
+        return prefix + "\n".join([lines[0], *rest])
+
+    return _MARKED_BLOCK.sub(indent, markdown)

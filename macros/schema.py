@@ -1,7 +1,8 @@
 """JSON Schema for each data file, generated from the models, for editor autocompletion.
 
 Each YAML file in `data/` starts with a `# yaml-language-server: $schema=...` comment
-pointing at `schemas/<name>.schema.json`, which the YAML extensions of editors read.
+pointing at `schemas/<name>.schema.json`, which the YAML extensions of editors read. The files
+follow the section registry; `section.schema.json` is the shape of a section made in data alone.
 """
 
 from __future__ import annotations
@@ -12,29 +13,42 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .model import MAPPING_SECTIONS, SECTION_MODELS
+from .model import CustomSection, Profile
+from .sections import PROFILE_FILE, SECTION_FILES
+
+CUSTOM_SECTION_SCHEMA = "section"
 
 
-def section_schema(section: str) -> dict[str, Any]:
+def _shapes() -> dict[str, Any]:
+    """The shape of every data file: the profile, each section's list, a custom section."""
+    shapes: dict[str, Any] = {PROFILE_FILE: Profile}
+    shapes |= {name: list[model] for name, model in SECTION_FILES.items()}  # type: ignore[valid-type]
+    shapes[CUSTOM_SECTION_SCHEMA] = CustomSection
+    return shapes
+
+
+def section_schema(name: str) -> dict[str, Any]:
     """The JSON Schema of one data file (a mapping, or a list of entries)."""
-    model = SECTION_MODELS[section]
-    shape: Any = model if section in MAPPING_SECTIONS else list[model]  # type: ignore[valid-type]
-    schema = TypeAdapter(shape).json_schema()
+    schema = TypeAdapter(_shapes()[name]).json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = f"data/{section}.yml"
+    schema["title"] = (
+        "a section of your own (data/<name>.yml)"
+        if name == CUSTOM_SECTION_SCHEMA
+        else f"data/{name}.yml"
+    )
     return schema
 
 
-def schema_text(section: str) -> str:
-    return json.dumps(section_schema(section), indent=2, ensure_ascii=False) + "\n"
+def schema_text(name: str) -> str:
+    return json.dumps(section_schema(name), indent=2, ensure_ascii=False) + "\n"
 
 
 def write_schemas(directory: Path) -> list[Path]:
-    """Write `<section>.schema.json` for every data file; returns the paths written."""
+    """Write `<name>.schema.json` for every data file; returns the paths written."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for section in SECTION_MODELS:
-        path = directory / f"{section}.schema.json"
-        path.write_text(schema_text(section), encoding="utf-8")
+    for name in _shapes():
+        path = directory / f"{name}.schema.json"
+        path.write_text(schema_text(name), encoding="utf-8")
         written.append(path)
     return written

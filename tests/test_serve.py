@@ -70,7 +70,7 @@ def test_data_and_python_edits_reload(project: Path, served: str) -> None:
     )
     wait_for(served + "talks/", "A Freshly Added Talk")
 
-    rendering = project / "macros" / "rendering.py"
+    rendering = project / "macros" / "views.py"
     source = rendering.read_text()
     assert 'return "Present"' in source
     rendering.write_text(source.replace('return "Present"', 'return "Ongoing (edited)"'))

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT, Build, html_text, line_of, run_build
+from pypdf import PdfReader
 
 from macros.json_resume import schema_problems
 from macros.loader import load_site_data
@@ -262,8 +263,8 @@ def test_yaml_syntax_error_fails_plain_build(project: Path, tmp_path: Path) -> N
     ("call", "words"),
     [
         ("{{ publications(colour='red') }}", "unexpected keyword argument 'colour'"),
-        ("{{ no_such_macro() }}", "'no_such_macro' is undefined"),
-        ("{{ typo }}", "'typo' is undefined"),
+        ("{{ no_such_macro() }}", "unknown macro or variable 'no_such_macro'"),
+        ("{{ typo }}", "unknown macro or variable 'typo'"),
     ],
 )
 def test_page_mistake_fails_plain_build(
@@ -274,6 +275,10 @@ def test_page_mistake_fails_plain_build(
     build = run_build(project, tmp_path / "site", strict=False)
     assert build.returncode != 0
     assert words in build.output
+    line = len(page.read_text().splitlines())
+    (message,) = [text for text in build.output.splitlines() if words in text]
+    assert message.startswith(f"ERROR   -  docs/talks.md:{line}: "), message
+    assert "Traceback" not in build.output
     assert not (tmp_path / "site" / "talks" / "index.html").exists()
 
 
@@ -332,8 +337,54 @@ def test_empty_list_files_build(project: Path, tmp_path: Path) -> None:
     assert "No news yet." in build.text("")
 
 
-def test_missing_data_file_fails_the_build(project: Path, tmp_path: Path) -> None:
+def test_missing_data_file_is_an_empty_section(project: Path, tmp_path: Path) -> None:
+    """A fork without awards deletes the file (and its page): the CV and the PDF leave the
+    section out, heading and all."""
     (project / "data" / "awards.yml").unlink()
-    build = run_build(project, tmp_path / "site", strict=False)
-    assert build.returncode != 0
-    assert "data/awards.yml: this required file is missing" in build.output
+    (project / "docs" / "awards.md").unlink()
+    config = project / "mkdocs.yml"
+    config.write_text(
+        "\n".join(line for line in config.read_text().splitlines() if "awards.md" not in line)
+    )
+    build = run_build(project, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    cv = build.page("cv")
+    assert 'id="honors-and-awards"' not in cv and "Honors and awards" not in build.text("cv")
+    assert 'id="education"' in cv
+
+
+def test_section_made_in_data_alone(project: Path, tmp_path: Path) -> None:
+    """A YAML file with `title` and `entries` is a section: on the web CV, in the PDF, in
+    cv.json and on any page through `section()`, with no code or template touched."""
+    (project / "data" / "service.yml").write_text(
+        "title: Academic Service\n"
+        "entries:\n"
+        "  - {title: Reviewer, organization: Some Conference 2026, years: [2026],"
+        " details: Reviewed **five** papers.}\n"
+        "  - title: Program committee <b>member</b>\n"
+        "    organization: Another Workshop\n"
+        "    start: 2025-03\n"
+        "    end: 2025\n"
+        "    links: {Call for papers: https://example.org/cfp}\n"
+    )
+    (project / "docs" / "service.md").write_text('# Service\n\n{{ section("service") }}\n')
+    build = run_build(project, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    for url in ("cv", "service"):
+        text = build.text(url)
+        assert "Reviewer" in text and "Some Conference 2026" in text, url
+        assert "Program committee <b>member</b>" in text, url  # shown as written, not run
+        assert "Mar 2025 – 2025" in text, url
+    page = build.page("service")
+    assert "Reviewed <strong>five</strong> papers." in page
+    assert (
+        '<a class="md-button entry-link" href="https://example.org/cfp">Call for papers</a>' in page
+    )
+    assert '<h2 id="academic-service">Academic Service' in build.page("cv")
+    pdf = " ".join(p.extract_text() for p in PdfReader(build.site / "cv.pdf").pages)
+    assert "Academic Service" in pdf and "Reviewer, Some Conference 2026" in pdf
+    resume = json.loads((build.site / "cv.json").read_text())
+    service = [p for p in resume["projects"] if p.get("type") == "Academic Service"]
+    assert [p["name"] for p in service] == ["Reviewer", "Program committee <b>member</b>"]
+    assert service[0]["entity"] == "Some Conference 2026"
+    assert schema_problems(resume) == []
