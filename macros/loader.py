@@ -71,10 +71,10 @@ def _position(
     """The position of the deepest part of `loc` that the YAML file actually contains."""
     if key_of_extra and (*loc, "@key") in positions:
         return positions[(*loc, "@key")]
-    for end in range(len(loc), -1, -1):
+    for end in range(len(loc), 0, -1):
         if loc[:end] in positions:
             return positions[loc[:end]]
-    return None, None
+    return 1, 1  # the file as a whole (a field missing at the top level)
 
 
 def _entry_label(section: str, index: int, raw: Any) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, Build, html_text, line_of, run_build
+from conftest import ROOT, Build, article, html_text, line_of, run_build
 from pypdf import PdfReader
 
 from macros.json_resume import schema_problems
@@ -388,3 +389,44 @@ def test_section_made_in_data_alone(project: Path, tmp_path: Path) -> None:
     assert [p["name"] for p in service] == ["Reviewer", "Program committee <b>member</b>"]
     assert service[0]["entity"] == "Some Conference 2026"
     assert schema_problems(resume) == []
+
+
+class _Ancestors(HTMLParser):
+    """Records, for each element with a class, the tags and classes it sits in."""
+
+    VOID = frozenset({"br", "img", "input", "meta", "link", "hr", "path", "source", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.found: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        names = (dict(attrs).get("class") or "").split() or [tag]
+        self.stack.append(names[0])
+        for name in names:
+            self.found.setdefault(name, list(self.stack[:-1]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+
+def test_macros_stay_inside_admonitions_and_lists(project: Path, tmp_path: Path) -> None:
+    """Jinja indents only the first line of a macro's output; the rest is indented to the
+    call's column, so the section stays inside the admonition or list item around it."""
+    (project / "docs" / "talks.md").write_text(
+        '# Talks\n\n!!! note "Talks"\n\n    {{ talks() }}\n\n    {{ awards() }}\n\n'
+        "- An item\n\n    {{ skills() }}\n\n> {{ news(limit=1) }}\n\nAfter.\n"
+    )
+    build = run_build(project, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    parser = _Ancestors()
+    parser.feed(article(build.page("talks")))
+    assert "admonition" in parser.found["entries--talks"]
+    assert "admonition" in parser.found["entries--awards"]
+    assert "li" in parser.found["skills"]
+    assert "blockquote" in parser.found["news"]
+    assert "<!--homepage" not in build.page("talks")
