@@ -1,8 +1,12 @@
-"""Turning validated site data into page fragments through the Jinja templates in `templates/`.
+"""Turning the sections' entry views into page fragments through the templates in `templates/`.
 
-Templates autoescape, so text from data shows literally; only fields meant for Markdown go
-through `markup`. Fragments are emitted as HTML blocks without blank lines, which Python-Markdown
-leaves alone, or as Markdown (`.md` templates) where headings should reach the table of contents.
+Each section is rendered by `<section>.html`/`.md` where the user made one, else by its layout's
+template (`entries.html`, `publications.md`, ...), from the views in `views.py`. Templates
+autoescape, so text from data shows literally; only fields meant for Markdown go through
+`markup`. An HTML fragment reaches the page as a placeholder comment that `HtmlStash` swaps for it
+after Markdown (Python-Markdown never re-reads it); `.md` templates give Markdown where headings
+should reach the table of contents. Each macro's output is marked so the MkDocs adapter can
+indent it to where the macro was called (`indent_macro_output`).
 """
 
 from __future__ import annotations
