@@ -1,18 +1,19 @@
 """The news feed (Atom) from `data/news.yml`, written with feedgen.
 
-Entries keep their ids as long as their date and text stay the same, so feed readers do not
-show an item twice after a rebuild.
+An entry's id comes from the item's `id:` or from its date and place (see `news_ids`), never
+from its wording: correcting a typo does not make feed readers show the item again. Items of
+the same date are a second apart in `updated`, the newer (higher in the file) later.
 """
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from feedgen.feed import FeedGenerator
 
 from .markup import markdown_inline, markdown_plain
 from .model import NewsItem
+from .news_ids import news_keys, ordinals_within_date
 from .sections import SiteData
 
 FEED_PATH = "feed.xml"
@@ -25,9 +26,9 @@ def news_datetime(item: NewsItem) -> datetime:
     return datetime(year, month, day, tzinfo=UTC)
 
 
-def entry_id(site_url: str, item: NewsItem) -> str:
-    digest = hashlib.sha1(f"{item.date}\n{item.text}".encode()).hexdigest()[:12]
-    return f"{site_url}#news-{item.date}-{digest}"
+def entry_id(site_url: str, key: str) -> str:
+    """The Atom id of the item with permanent key `key` (see `news_ids.news_keys`)."""
+    return f"{site_url}#news-{key}"
 
 
 def news_feed(site: SiteData, site_url: str) -> str:
@@ -45,17 +46,20 @@ def news_feed(site: SiteData, site_url: str) -> str:
     feed.language("en")
     if site.profile.site.description:
         feed.subtitle(site.profile.site.description)
-    # Oldest first, because feedgen lists the last added entry first; on equal dates the
-    # file's own order (newest first) is kept.
-    order = sorted(enumerate(site.news), key=lambda pair: (news_datetime(pair[1]), -pair[0]))
-    items = [item for _, item in order]
-    for item in items:
+    # A partial date's first moment, plus a second for each older item of the same date.
+    times = [
+        news_datetime(item) + timedelta(seconds=ordinal - 1)
+        for item, ordinal in zip(site.news, ordinals_within_date(site.news), strict=True)
+    ]
+    # Oldest first, because feedgen lists the last added entry first.
+    order = sorted(zip(times, news_keys(site.news), site.news, strict=True), key=lambda t: t[0])
+    for time, key, item in order:
         entry = feed.add_entry()
-        entry.id(entry_id(site_url, item))
+        entry.id(entry_id(site_url, key))
         entry.title(markdown_plain(item.text))
         entry.link(href=site_url)
         entry.content(str(markdown_inline(item.text)), type="html")
-        entry.published(news_datetime(item))
-        entry.updated(news_datetime(item))
-    feed.updated(news_datetime(items[-1]) if items else datetime(1970, 1, 1, tzinfo=UTC))
+        entry.published(time)
+        entry.updated(time)
+    feed.updated(order[-1][0] if order else datetime(1970, 1, 1, tzinfo=UTC))
     return feed.atom_str(pretty=True).decode("utf-8")

@@ -1,8 +1,16 @@
 """schema.org JSON-LD, read by search engines: `ScholarlyArticle` for a paper's page, `Person`
-for the home page."""
+for the home page.
+
+Only what the schema.org vocabulary allows (checked by scripts/validate.py): `isPartOf` takes a
+CreativeWork, so a venue is a `Periodical` (journals) or a `CreativeWork` (proceedings and
+the rest), never an `Event`. Google's recommended Article fields are filled where the data
+has them: `image` (the page's picture, once there is one), `author.url` (the owner's site),
+`datePublished` (the year: publications have no finer date).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .markup import markdown_plain
@@ -10,8 +18,22 @@ from .model import Publication
 from .sections import SiteData
 
 
-def scholarly_article(pub: Publication, page_url: str | None) -> dict[str, Any]:
-    """The `ScholarlyArticle` of one publication; `page_url` is its absolute address."""
+def _author(name: str, is_owner: Callable[[str], bool], owner_url: str | None) -> dict[str, Any]:
+    author = {"@type": "Person", "name": name}
+    if owner_url and is_owner(name):
+        author["url"] = owner_url
+    return author
+
+
+def scholarly_article(
+    pub: Publication,
+    page_url: str | None,
+    is_owner: Callable[[str], bool] = lambda name: False,
+    owner_url: str | None = None,
+    image: str | None = None,
+) -> dict[str, Any]:
+    """The `ScholarlyArticle` of one publication; `page_url` is its absolute address,
+    `owner_url` the site's (the owner's `author.url`), `image` the page's picture."""
     article: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
@@ -19,15 +41,18 @@ def scholarly_article(pub: Publication, page_url: str | None) -> dict[str, Any]:
         "url": page_url,
         "headline": pub.title,
         "name": pub.title,
-        "author": [{"@type": "Person", "name": author.name} for author in pub.authors],
+        "author": [_author(author.name, is_owner, owner_url) for author in pub.authors],
         "datePublished": str(pub.year),
         "isPartOf": {
-            "@type": "PublicationIssue" if pub.type == "journal" else "Event",
+            "@type": "Periodical" if pub.type == "journal" else "CreativeWork",
             "name": pub.venue,
         },
+        "image": image,
     }
-    if pub.summary:
-        article["abstract"] = markdown_plain(pub.summary)
+    if pub.abstract:
+        article["abstract"] = markdown_plain(pub.abstract)
+    if pub.summary:  # a short summary is not the abstract: never give it as one
+        article["description"] = markdown_plain(pub.summary)
     if pub.topics:
         article["keywords"] = list(pub.topics)
     links = pub.all_links.model_dump(exclude_none=True)
@@ -41,8 +66,9 @@ def scholarly_article(pub: Publication, page_url: str | None) -> dict[str, Any]:
     return {key: value for key, value in article.items() if value is not None}
 
 
-def person(site: SiteData, site_url: str | None) -> dict[str, Any]:
-    """The schema.org `Person` of the home page, with `sameAs` pointing at the profile links."""
+def person(site: SiteData, site_url: str | None, image: str | None = None) -> dict[str, Any]:
+    """The schema.org `Person` of the home page, with `sameAs` pointing at the profile links;
+    `image` is the absolute address of a picture of the person, if any."""
     profile = site.profile
     result: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -50,6 +76,7 @@ def person(site: SiteData, site_url: str | None) -> dict[str, Any]:
         "name": profile.name,
         "url": site_url,
         "jobTitle": profile.position,
+        "image": image,
         "email": f"mailto:{profile.email}" if profile.email else None,
         "description": markdown_plain(profile.bio) or None,
         "knowsAbout": list(profile.interests) or None,

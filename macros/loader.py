@@ -360,6 +360,17 @@ def load_site_data(data_dir: Path | str) -> SiteData:
             problems.extend(error.problems)
     if not problems:
         problems.extend(_cross_checks(loaded, positions_of, display_dir))
+        from .data_checks import local_pdf_problems, news_id_problems  # they import this module
+
+        problems += local_pdf_problems(
+            loaded.get("publications", []),
+            positions_of.get("publications", {}),
+            data_dir.parent,
+            display_dir,
+        )
+        problems += news_id_problems(
+            loaded.get("news", []), positions_of.get("news", {}), display_dir
+        )
     if problems:
         raise DataError(problems)
     custom = tuple(

@@ -21,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from .paper_pdf import is_local, published_path
+
 # --- Scalar types ---------------------------------------------------------------------
 
 _URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -270,6 +272,10 @@ class Publication(Entry):
     doi: Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
     links: PublicationLinks = Field(default_factory=PublicationLinks)
     summary: MarkdownText | None = None
+    abstract: MarkdownText | None = Field(
+        default=None,
+        description="The full abstract: shown on the paper's page and given to Google Scholar.",
+    )
     bibtex: Text | None = Field(
         default=None,
         description="A BibTeX entry to publish instead of the generated one (e.g. from DBLP).",
@@ -283,6 +289,8 @@ class Publication(Entry):
             "doi": f"https://doi.org/{self.doi}" if self.doi else None,
         }
         given = self.links.model_dump(exclude_none=True)
+        if self.links.pdf and is_local(self.links.pdf):  # published beside the paper's page
+            given["pdf"] = "/" + published_path(self.id, self.links.pdf)
         return PublicationLinks(**{k: v for k, v in derived.items() if v} | given)
 
 
@@ -342,6 +350,11 @@ class SkillGroup(Entry):
 
 
 class NewsItem(Entry):
+    id: Identifier | None = Field(
+        default=None,
+        description="The item's permanent id in the feed; by default its date and its place"
+        " among the items of that date, counted from the bottom of the file.",
+    )
     date: PartialDate
     text: MarkdownText
 

@@ -17,6 +17,7 @@ from jinja2 import TemplateSyntaxError, meta, nodes
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -24,13 +25,14 @@ from mkdocs.structure.toc import get_toc
 from .cv_pdf import CvPdfError
 from .exports import GeneratedPage, site_files
 from .loader import DataError, load_site_data
-from .publication_pages import publication_files
+from .publication_pages import publication_files, remote_pdf_papers
 from .rendering import SiteRenderer, indent_macro_output
 from .sections import SiteData
 
 _SITE_DATA_KEY = "homepage_site_data"
 _RENDERER_KEY = "homepage_renderer"
 _WRITER_KEY = "homepage_background_writer"
+log = get_plugin_logger("homepage")
 
 
 def site_data_for(config: MkDocsConfig) -> SiteData:
@@ -150,7 +152,16 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the files made from data: each paper's page and .bib, publications.bib, the PDF
     and JSON CV, the news feed, CNAME and .nojekyll."""
     site, renderer = site_data_for(config), renderer_for(config)
-    generated_files, pages = publication_files(site, renderer)
+    project_dir = Path(config.config_file_path).parent
+    generated_files, pages = publication_files(site, renderer, project_dir)
+    remote = remote_pdf_papers(site)
+    if remote:  # INFO, not a warning: a link elsewhere is fine, and --strict must pass
+        log.info(
+            "PDF on another host, so not given to Google Scholar as citation_pdf_url (it"
+            " reads only a PDF in the paper's own directory; keep the file under docs/ and"
+            " link it as /path/to/file.pdf to publish it there): %s",
+            ", ".join(pub.id for pub in remote),
+        )
     generated_files += site_files(site, renderer)
     writer = config[_WRITER_KEY] = BackgroundWriter()
     # The slow ones first: the PDF is typeset while the .bib files are written.

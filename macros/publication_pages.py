@@ -6,9 +6,13 @@ so no page is ever written by hand for a paper.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .bibtex import publication_bibtex
 from .exports import GeneratedFile, GeneratedPage
-from .rendering import PUBLICATION_PAGE_SECTIONS, SiteRenderer, bib_path
+from .model import Publication
+from .paper_pdf import DOCS_DIR, is_local, published_path, source_path
+from .rendering import SiteRenderer, bib_path, publication_page_sections
 from .sections import SiteData
 
 ALL_PUBLICATIONS_BIB = "publications.bib"
@@ -18,22 +22,31 @@ def page_path(pub_id: str) -> str:
     return f"publications/{pub_id}.md"
 
 
+def remote_pdf_papers(site: SiteData) -> list[Publication]:
+    """Papers whose PDF is on another host: linked, but not given to Scholar as theirs."""
+    return [pub for pub in site.publications if pub.links.pdf and not is_local(pub.links.pdf)]
+
+
 def publication_files(
-    site: SiteData, renderer: SiteRenderer
+    site: SiteData, renderer: SiteRenderer, project_dir: Path = Path()
 ) -> tuple[list[GeneratedFile], list[GeneratedPage]]:
-    """Every paper's .bib and page, and publications.bib."""
+    """Every paper's .bib and page, its PDF kept in the project (published beside its page,
+    where Scholar looks for it), and publications.bib."""
     entries = {pub.id: publication_bibtex(pub) for pub in site.publications}
     # publications.bib holds every entry, in the order of data/publications.yml.
     files = [GeneratedFile(ALL_PUBLICATIONS_BIB, "\n".join(entries.values()))]
     pages = []
     for pub in site.publications:
         files.append(GeneratedFile(bib_path(pub.id), entries[pub.id]))
+        if pub.links.pdf and is_local(pub.links.pdf):
+            source = project_dir / DOCS_DIR / source_path(pub.links.pdf)
+            files.append(GeneratedFile(published_path(pub.id, pub.links.pdf), source.read_bytes))
         pages.append(
             GeneratedPage(
                 page_path(pub.id),
                 renderer.publication_page(pub, entries[pub.id]),
                 renderer.publication_page_meta(pub),
-                PUBLICATION_PAGE_SECTIONS,
+                publication_page_sections(pub),
                 renderer.publication_search_entry(pub),
             )
         )

@@ -28,6 +28,7 @@ from markupsafe import Markup
 from .jsonld import person, scholarly_article
 from .markup import markdown_block, markdown_inline, markdown_plain
 from .model import Publication
+from .paper_pdf import is_local
 from .sections import BUILTIN_SECTIONS, Section, SiteData
 from .views import (
     AWARD_HEADINGS,
@@ -56,6 +57,12 @@ PUBLICATION_PAGE_SECTIONS = (("cite", "Cite"),)
 # it to the column of the macro call (inside an admonition, a list item, a blockquote).
 BLOCK_START = "<!--homepage-block-->"
 BLOCK_END = "<!--/homepage-block-->"
+ABSTRACT_SECTION = ("abstract", "Abstract")  # first, on the pages of papers with an abstract
+
+
+def publication_page_sections(pub: Publication) -> tuple[tuple[str, str], ...]:
+    """The <h2> sections of this paper's page, in order."""
+    return ((ABSTRACT_SECTION,) if pub.abstract else ()) + PUBLICATION_PAGE_SECTIONS
 
 
 def bib_path(pub_id: str) -> str:
@@ -312,7 +319,7 @@ class SiteRenderer:
             view=self.publication_view(pub),
             bibtex=bibtex.strip(),
             legend=author_marks([pub]),
-            sections=dict(PUBLICATION_PAGE_SECTIONS),
+            sections=dict(publication_page_sections(pub)),
         )
 
     def publication_page_meta(self, pub: Publication) -> dict[str, str]:
@@ -337,19 +344,28 @@ class SiteRenderer:
             return markdown_plain(pub.summary)
         return f"{join_names([a.name for a in pub.authors])}. {pub.venue}, {pub.year}."
 
-    def publication_head(self, pub: Publication, page_url: str | None, site_url: str) -> str:
-        """Google Scholar meta tags and JSON-LD for the <head> of a publication's page."""
-        links = pub.all_links
+    def publication_head(
+        self, pub: Publication, page_url: str | None, site_url: str, image_url: str | None = None
+    ) -> str:
+        """Google Scholar meta tags and JSON-LD for the <head> of a publication's page.
+
+        `citation_pdf_url` only for a PDF published beside the page: Scholar ignores others.
+        `image_url` is the absolute address of the page's picture (its social card), if any.
+        """
+        pdf = pub.links.pdf
         return self._render_html(
             "publication_head.html",
             pub=pub,
-            pdf_url=urljoin(site_url, links.pdf) if links.pdf else None,
-            jsonld=scholarly_article(pub, page_url),
+            pdf_url=urljoin(site_url, pub.all_links.pdf) if pdf and is_local(pdf) else None,
+            abstract=markdown_plain(pub.abstract),
+            jsonld=scholarly_article(
+                pub, page_url, self.is_owner, self.site.profile.site.url, image_url
+            ),
         )
 
-    def home_head(self, site_url: str | None) -> str:
-        """JSON-LD `Person` for the <head> of the home page."""
-        return self._render_html("home_head.html", jsonld=person(self.site, site_url))
+    def home_head(self, site_url: str | None, image_url: str | None = None) -> str:
+        """JSON-LD `Person` for the <head> of the home page; `image_url` as for a paper."""
+        return self._render_html("home_head.html", jsonld=person(self.site, site_url, image_url))
 
     # --- helpers ------------------------------------------------------------------------
 

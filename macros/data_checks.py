@@ -1,0 +1,70 @@
+"""Checks that reach past one entry: files that data names (a paper's local PDF) and the
+permanent ids of news items. Run by the loader after every file has validated."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from .loader import DataProblem
+from .model import NewsItem, Publication
+from .news_ids import news_keys
+from .paper_pdf import DOCS_DIR, is_local, source_path
+from .yaml_source import Positions
+
+
+def local_pdf_problems(
+    pubs: Sequence[Publication], positions: Positions, project_dir: Path, display_dir: str
+) -> list[DataProblem]:
+    """A PDF linked as a site-relative path must be a .pdf file under docs/."""
+    problems = []
+    for index, pub in enumerate(pubs):
+        url = pub.links.pdf
+        if not url or not is_local(url):
+            continue
+        relative = source_path(url)
+        message = None
+        if not relative.lower().endswith(".pdf"):
+            message = f"a local PDF must be a .pdf file (got {url!r})"
+        elif not (project_dir / DOCS_DIR / relative).is_file():
+            message = (
+                f"no file {DOCS_DIR}/{relative}: put the PDF there, or link a PDF on another"
+                " host with https://"
+            )
+        if message:
+            line, column = positions.get((index, "links", "pdf"), (None, None))
+            problems.append(
+                DataProblem(
+                    f"{display_dir}/publications.yml",
+                    line,
+                    column,
+                    message,
+                    f"publications entry {index + 1} (id '{pub.id}')",
+                    "links.pdf",
+                )
+            )
+    return problems
+
+
+def news_id_problems(
+    items: Sequence[NewsItem], positions: Positions, display_dir: str
+) -> list[DataProblem]:
+    """Two news items may not share a feed id (an explicit `id:` or date and place)."""
+    problems = []
+    first: dict[str, int] = {}
+    for index, key in enumerate(news_keys(items)):
+        if key in first:
+            line, column = positions.get((index, "id"), positions.get((index,), (None, None)))
+            problems.append(
+                DataProblem(
+                    f"{display_dir}/news.yml",
+                    line,
+                    column,
+                    f"duplicate id '{key}'; entry {first[key] + 1} already has it"
+                    " (each item needs its own id in the feed)",
+                    f"news entry {index + 1} (date '{items[index].date}')",
+                    "id",
+                )
+            )
+        first.setdefault(key, index)
+    return problems
