@@ -177,6 +177,8 @@ def test_broken_own_bibtex_is_a_data_error(project: Path) -> None:
 
 
 def test_journal_paper_with_pdf_and_doi(project: Path, tmp_path: Path) -> None:
+    (project / "docs" / "papers").mkdir()
+    (project / "docs" / "papers" / "j2026.pdf").write_bytes(b"%PDF-1.4 stand-in")
     with (project / "data" / "publications.yml").open("a") as handle:
         handle.write(
             "\n- id: j2026\n  title: A Journal Paper\n  authors: [Chaofan Lin]\n"
@@ -188,7 +190,9 @@ def test_journal_paper_with_pdf_and_doi(project: Path, tmp_path: Path) -> None:
     page = build.page("publications/j2026")
     assert meta(page, "citation_journal_title") == ["Journal of Examples"]
     assert meta(page, "citation_conference_title") == []
-    assert meta(page, "citation_pdf_url") == ["https://chaofanlin.com/papers/j2026.pdf"]
+    pdf_url = "https://chaofanlin.com/publications/j2026/j2026.pdf"  # beside the page
+    assert meta(page, "citation_pdf_url") == [pdf_url]
+    assert (build.site / "publications" / "j2026" / "j2026.pdf").read_bytes().startswith(b"%PDF")
     assert meta(page, "citation_doi") == ["10.1000/xyz"]
     assert 'href="https://doi.org/10.1000/xyz"' in page
     assert "A Journal Paper" in html_text(build.page("publications"))

@@ -1,0 +1,331 @@
+"""Check a build of the site with independent validators, offline.
+
+    python scripts/validate.py                 # build the site, then check it
+    python scripts/validate.py --site site/    # check a site already built
+    python scripts/validate.py --no-html       # everything but the Nu checker (no Java)
+
+- HTML: the W3C Nu HTML checker (`vnu.jar`, installed with npm into `.validate/`, ignored by git;
+  needs Java: on Debian `apt-get install default-jre-headless`). Errors that a blank Material
+  site of the same version has on its own pages are counted apart, not held against the site.
+- JSON-LD: every block against the schema.org vocabulary (`schemaorg_check.py`).
+- Feed: `feed.xml` parsed by feedparser, then the rules of Atom (RFC 4287) it does not enforce.
+- Sitemap: the rules of the sitemaps.org schema (0.9).
+- BibTeX: `publications.bib` and every paper's `.bib` parsed by pybtex, with the fields BibTeX
+  requires for each entry type.
+
+Prints the number of problems per validator and each problem; exits 1 if the site has any.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from schemaorg_check import check_jsonld
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = ROOT / ".validate"
+VNU_JAR = TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+VNU_VERSION = "26.9.27"
+_JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+# --- building ------------------------------------------------------------------------
+
+
+def build_site(site: Path, project: Path = ROOT) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir"]
+    subprocess.run([*command, str(site)], cwd=project, env=env, check=True)
+
+
+def build_blank_material_site(site: Path) -> None:
+    """A site with Material's defaults and two plain pages: the baseline for the Nu checker."""
+    project = site.parent / "blank-material"
+    (project / "docs").mkdir(parents=True, exist_ok=True)
+    (project / "mkdocs.yml").write_text("site_name: Blank\ntheme:\n  name: material\n")
+    (project / "docs" / "index.md").write_text("# Blank\n\nA page.\n\n## Section\n\nText.\n")
+    (project / "docs" / "other.md").write_text("# Other\n\nAnother page.\n")
+    build_site(site, project)
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+# --- HTML: the Nu checker ------------------------------------------------------------
+
+
+def install_vnu() -> Path:
+    if not VNU_JAR.exists():
+        TOOLS.mkdir(exist_ok=True)
+        subprocess.run(
+            [
+                *("npm", "install", "--prefix", str(TOOLS), "--no-audit", "--no-fund"),
+                *("--ignore-scripts", f"vnu-jar@{VNU_VERSION}"),
+            ],
+            check=True,
+        )
+    return VNU_JAR
+
+
+def nu_errors(files: list[Path]) -> list[tuple[Path, str]]:
+    """(file, message) for every error the Nu checker reports."""
+    command = ["java", "-jar", str(install_vnu()), "--errors-only", "--format", "json"]
+    result = subprocess.run(
+        [*command, *map(str, files)], capture_output=True, text=True, check=False
+    )
+    report = json.loads(result.stderr or result.stdout)
+    return [
+        (Path(urlparse(m.get("url", "")).path), m["message"])
+        for m in report["messages"]
+        if m.get("type") == "error" or m.get("subType") == "fatal"
+    ]
+
+
+def check_html(site: Path) -> tuple[list[str], str]:
+    """Nu errors of the site's pages beyond those a blank Material site has."""
+    with tempfile.TemporaryDirectory() as scratch:
+        blank = Path(scratch) / "site"
+        build_blank_material_site(blank)
+        baseline = {message for _, message in nu_errors(html_files(blank))}
+    errors = nu_errors(html_files(site))
+    own = [
+        f"{path.relative_to(site) if path.is_relative_to(site) else path}: {message}"
+        for path, message in errors
+        if message not in baseline
+    ]
+    note = f"{len(errors)} errors in all, {len(errors) - len(own)} also on a blank Material site"
+    return own, note
+
+
+# --- JSON-LD -------------------------------------------------------------------------
+
+
+def check_structured_data(site: Path) -> tuple[list[str], str]:
+    problems, blocks = [], 0
+    for path in html_files(site):
+        for raw in _JSONLD.findall(path.read_text(encoding="utf-8")):
+            blocks += 1
+            where = str(path.relative_to(site))
+            try:
+                document = json.loads(raw)
+            except json.JSONDecodeError as error:
+                problems.append(f"{where}: not JSON ({error})")
+                continue
+            problems += check_jsonld(document, where)
+    return problems, f"{blocks} JSON-LD blocks"
+
+
+# --- the Atom feed -------------------------------------------------------------------
+
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def check_feed(site: Path) -> tuple[list[str], str]:
+    """feedparser's verdict, then RFC 4287's rules: ids, titles, dates, authors, links."""
+    import xml.etree.ElementTree as ElementTree
+
+    import feedparser
+
+    path = site / "feed.xml"
+    text = path.read_bytes()
+    parsed = feedparser.parse(text)
+    problems = [f"feedparser: {parsed.bozo_exception}"] if parsed.bozo else []
+    if parsed.get("version") != "atom10":
+        problems.append(f"not an Atom 1.0 feed (feedparser says {parsed.get('version')!r})")
+    root = ElementTree.fromstring(text)
+    if root.tag != f"{ATOM}feed":
+        return [*problems, f"root element is {root.tag}, not atom:feed"], ""
+    entries = root.findall(f"{ATOM}entry")
+    problems += _atom_element_problems(root, "feed", is_feed=True)
+    has_feed_author = root.find(f"{ATOM}author") is not None
+    ids = Counter()
+    for index, entry in enumerate(entries, start=1):
+        problems += _atom_element_problems(entry, f"entry {index}", is_feed=False)
+        ids[entry.findtext(f"{ATOM}id")] += 1
+        if not has_feed_author and entry.find(f"{ATOM}author") is None:
+            problems.append(f"entry {index}: no atom:author, and the feed has none (4.1.1)")
+        if entry.find(f"{ATOM}content") is None and not _has_link(entry, "alternate"):
+            problems.append(f"entry {index}: neither atom:content nor an alternate link (4.1.2)")
+    problems += [f"id {i!r} is used by {n} entries (4.1.1)" for i, n in ids.items() if n > 1]
+    if not any(
+        link.get("rel") == "self" for link in root.findall(f"{ATOM}link")
+    ):  # RFC 4287 says SHOULD; feed validators report its absence
+        problems.append("feed: no link rel=self (4.1.1)")
+    updated = {entry.findtext(f"{ATOM}updated") for entry in entries}
+    return problems, f"{len(entries)} entries, {len(updated)} distinct updated"
+
+
+def _has_link(element, rel: str) -> bool:  # type: ignore[no-untyped-def]
+    return any(link.get("rel", "alternate") == rel for link in element.findall(f"{ATOM}link"))
+
+
+def _atom_element_problems(element, where: str, is_feed: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    problems = []
+    for name in ("id", "title", "updated"):
+        found = element.findall(f"{ATOM}{name}")
+        if len(found) != 1:
+            problems.append(f"{where}: {len(found)} atom:{name} elements, expected exactly 1")
+    ident = element.findtext(f"{ATOM}id") or ""
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$", ident.strip()):
+        problems.append(f"{where}: id {ident!r} is not an absolute IRI (4.2.6)")
+    for name in ("updated", "published"):
+        value = element.findtext(f"{ATOM}{name}")
+        if value is not None and not _RFC3339.match(value.strip()):
+            problems.append(f"{where}: {name} {value!r} is not an RFC 3339 date-time (3.3)")
+    return problems
+
+
+# --- the sitemap ---------------------------------------------------------------------
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+_W3C_DATETIME = re.compile(
+    r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$"
+)
+CHANGEFREQ = {"always", "hourly", "daily", "weekly", "monthly", "yearly", "never"}
+
+
+def check_sitemap(site: Path) -> tuple[list[str], str]:
+    """The sitemaps.org 0.9 schema's rules, and that every page of the site is listed."""
+    import xml.etree.ElementTree as ElementTree
+
+    path = site / "sitemap.xml"
+    problems = []
+    if path.stat().st_size > 50 * 1024 * 1024:
+        problems.append("sitemap.xml is larger than 50 MB")
+    root = ElementTree.parse(path).getroot()
+    if root.tag != f"{SITEMAP}urlset":
+        return [f"root element is {root.tag}, not urlset in the sitemaps.org 0.9 namespace"], ""
+    urls = root.findall(f"{SITEMAP}url")
+    if len(urls) > 50_000:
+        problems.append(f"{len(urls)} URLs; at most 50,000 are allowed")
+    if [child for child in root if child.tag != f"{SITEMAP}url"]:
+        problems.append("urlset holds elements other than url")
+    for index, url in enumerate(urls, start=1):
+        allowed = {f"{SITEMAP}{name}" for name in ("loc", "lastmod", "changefreq", "priority")}
+        for child in url:
+            if child.tag not in allowed:
+                problems.append(f"url {index}: unexpected element {child.tag}")
+        locs = url.findall(f"{SITEMAP}loc")
+        if len(locs) != 1:
+            problems.append(f"url {index}: {len(locs)} loc elements, expected exactly 1")
+            continue
+        loc = (locs[0].text or "").strip()
+        if not re.match(r"^https?://[^/\s]+", loc) or len(loc) > 2048 or " " in loc:
+            problems.append(f"url {index}: loc {loc!r} is not an absolute URL of at most 2048")
+        for name, rule, what in (
+            ("lastmod", _W3C_DATETIME.match, "a W3C datetime"),
+            ("changefreq", lambda v: v in CHANGEFREQ, "one of " + ", ".join(sorted(CHANGEFREQ))),
+            ("priority", _is_priority, "a number from 0.0 to 1.0"),
+        ):
+            found = url.findall(f"{SITEMAP}{name}")
+            if len(found) > 1:
+                problems.append(f"url {index} ({loc}): {len(found)} {name} elements")
+            for element in found:
+                if not rule((element.text or "").strip()):
+                    problems.append(f"url {index} ({loc}): {name} {element.text!r} is not {what}")
+    dated = sum(url.find(f"{SITEMAP}lastmod") is not None for url in urls)
+    return problems, f"{len(urls)} URLs, {dated} with lastmod"
+
+
+def _is_priority(value: str) -> bool:
+    return bool(re.match(r"^(0(\.\d+)?|1(\.0+)?)$", value))
+
+
+# --- BibTeX --------------------------------------------------------------------------
+
+# The fields BibTeX's standard styles require, per entry type (`author` or `editor` for books).
+REQUIRED_FIELDS = {
+    "article": ("author", "title", "journal", "year"),
+    "inproceedings": ("author", "title", "booktitle", "year"),
+    "incollection": ("author", "title", "booktitle", "publisher", "year"),
+    "book": ("title", "publisher", "year"),
+    "phdthesis": ("author", "title", "school", "year"),
+    "mastersthesis": ("author", "title", "school", "year"),
+    "techreport": ("author", "title", "institution", "year"),
+    "misc": (),
+    "unpublished": ("author", "title", "note"),
+}
+
+
+def check_bibtex(site: Path) -> tuple[list[str], str]:
+    """Every .bib parsed strictly by pybtex, each entry with its type's required fields."""
+    from pybtex.database import parse_string
+    from pybtex.scanner import PybtexError
+
+    problems, count = [], 0
+    files = [site / "publications.bib", *sorted((site / "publications").glob("*.bib"))]
+    for path in files:
+        where = str(path.relative_to(site))
+        try:
+            library = parse_string(path.read_text(encoding="utf-8"), "bibtex")
+        except PybtexError as error:  # duplicate keys included
+            problems.append(f"{where}: {error}")
+            continue
+        for key, entry in library.entries.items():
+            count += 1
+            fields = {name.lower() for name in entry.fields} | {r.lower() for r in entry.persons}
+            required = REQUIRED_FIELDS.get(entry.type.lower())
+            if required is None:
+                problems.append(f"{where}: {key}: entry type @{entry.type} is not a BibTeX type")
+                continue
+            missing = [name for name in required if name not in fields]
+            if entry.type.lower() == "book" and not fields & {"author", "editor"}:
+                missing.append("author or editor")
+            if missing:
+                problems.append(f"{where}: {key}: missing {', '.join(missing)}")
+    return problems, f"{len(files)} files, {count} entries"
+
+
+# --- running -------------------------------------------------------------------------
+
+CHECKS = {
+    "JSON-LD (schema.org)": check_structured_data,
+    "Atom feed": check_feed,
+    "sitemap": check_sitemap,
+    "BibTeX": check_bibtex,
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, help="a built site to check (default: build one)")
+    parser.add_argument("--no-html", action="store_true", help="skip the Nu HTML checker")
+    args = parser.parse_args()
+    checks = dict(CHECKS)
+    if not args.no_html:
+        if shutil.which("java") is None:
+            print("the Nu HTML checker needs Java: apt-get install default-jre-headless")
+            return 2
+        checks = {"HTML (W3C Nu)": check_html, **checks}
+    with tempfile.TemporaryDirectory() as scratch:
+        site = args.site
+        if site is None:
+            site = Path(scratch) / "site"
+            build_site(site)
+        results = {name: check(site) for name, check in checks.items()}
+    total = 0
+    print(f"{'validator':<22} {'problems':>8}  checked")
+    for name, (problems, note) in results.items():
+        total += len(problems)
+        print(f"{name:<22} {len(problems):>8}  {note}")
+    for name, (problems, _) in results.items():
+        for problem in problems:
+            print(f"{name}: {problem}")
+    return 1 if total else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
