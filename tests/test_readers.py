@@ -1,0 +1,287 @@
+"""What other software reads (issue 13): Scholar-ready paper pages, schema.org JSON-LD, the feed,
+the sitemap, valid HTML; and the validators of scripts/validate.py themselves.
+
+Built on a fictional person (tests/fixtures/fictional): a conference paper with an abstract
+and a PDF kept in the project, a journal paper whose PDF is on another host, news items of
+one date with and without an explicit id.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, Build, article, line_of, run_build
+
+from macros.feed import news_feed
+from macros.loader import DataError, load_site_data
+from macros.markup import markdown_plain
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from schemaorg_check import check_jsonld
+from validate import (
+    check_bibtex,
+    check_feed,
+    check_sitemap,
+    check_structured_data,
+)
+
+FIXTURE = Path(__file__).parent / "fixtures" / "fictional"
+SITE_URL = "https://ada.example.org/"
+PAPER = "quill2025lighthouses"
+REMOTE = "quill2024tides"
+PDF_SOURCE = FIXTURE / "docs" / "papers" / "on-lighthouses.pdf"
+
+
+def use_fictional_data(project: Path) -> Path:
+    """Replace the project's data with the fictional person's, and put her PDF under docs/."""
+    shutil.rmtree(project / "data")
+    shutil.copytree(FIXTURE / "data", project / "data")
+    (project / "docs" / "papers").mkdir(exist_ok=True)
+    shutil.copy2(PDF_SOURCE, project / "docs" / "papers" / PDF_SOURCE.name)
+    return project
+
+
+@pytest.fixture(scope="module")
+def fictional(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    from conftest import copy_project
+
+    project = tmp_path_factory.mktemp("fictional")
+    use_fictional_data(copy_project(project))
+    build = run_build(project, tmp_path_factory.mktemp("fictional-site"))
+    assert build.returncode == 0, build.output
+    return build
+
+
+def meta(page: str, name: str) -> list[str]:
+    return [html.unescape(v) for v in re.findall(rf'<meta name="{name}" content="([^"]*)">', page)]
+
+
+def jsonld_blocks(page: str) -> list[dict]:
+    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    return [json.loads(raw) for raw in found]
+
+
+def fixture_pub(pub_id: str):  # type: ignore[no-untyped-def]
+    return load_site_data(FIXTURE / "data").publication_by_id[pub_id]
+
+
+# --- Scholar-ready paper pages -------------------------------------------------------
+
+
+def test_abstract_is_shown_on_the_page_and_given_to_scholar(fictional: Build) -> None:
+    pub = fixture_pub(PAPER)
+    page = fictional.page(f"publications/{PAPER}")
+    plain = markdown_plain(pub.abstract)
+    assert plain in fictional.text(f"publications/{PAPER}")  # visible, escaped, no click
+    assert "&lt;angle brackets&gt;" in article(page) and "<angle" not in page
+    assert '<h2 id="abstract">' in page and "<details" not in article(page)
+    assert meta(page, "citation_abstract") == [plain]
+    (data,) = jsonld_blocks(page)
+    assert data["abstract"] == plain
+    assert data["description"] == markdown_plain(pub.summary)  # the summary is no abstract
+
+
+def test_no_abstract_is_invented(fictional: Build, built_site: Build) -> None:
+    """A paper without `abstract:` has none anywhere (the fixture's second paper, and every
+    paper of the real data that has none)."""
+    pages = [(fictional, fixture_pub(REMOTE))]
+    pages += [(built_site, p) for p in load_site_data(ROOT / "data").publications]
+    for build, pub in pages:
+        if pub.abstract:
+            continue
+        page = build.page(f"publications/{pub.id}")
+        assert meta(page, "citation_abstract") == []
+        assert 'id="abstract"' not in page
+        assert all("abstract" not in block for block in jsonld_blocks(page))
+
+
+def test_local_pdf_is_published_beside_the_page(fictional: Build) -> None:
+    published = f"publications/{PAPER}/{PDF_SOURCE.name}"
+    assert (fictional.site / published).read_bytes() == PDF_SOURCE.read_bytes()
+    page = fictional.page(f"publications/{PAPER}")
+    assert meta(page, "citation_pdf_url") == [SITE_URL + published]
+    assert f'href="/{published}"' in page  # the PDF button points at the same file
+    assert f'href="/{published}"' in fictional.page("publications")
+
+
+def test_pdf_on_another_host_is_a_link_but_not_scholars_pdf(fictional: Build) -> None:
+    page = fictional.page(f"publications/{REMOTE}")
+    assert 'href="https://journal.example.org/tides.pdf"' in page
+    assert meta(page, "citation_pdf_url") == []
+    said = [line for line in fictional.output.splitlines() if "citation_pdf_url" in line]
+    assert len(said) == 1 and "INFO" in said[0] and REMOTE in said[0] and PAPER not in said[0]
+
+
+@pytest.mark.parametrize(
+    ("pdf", "expected"),
+    [
+        ("/papers/missing.pdf", "no file docs/papers/missing.pdf"),
+        ("/papers/on-lighthouses.txt", "a local PDF must be a .pdf file"),
+    ],
+)
+def test_local_pdf_must_exist(project: Path, pdf: str, expected: str) -> None:
+    use_fictional_data(project)
+    (project / "docs" / "papers" / "on-lighthouses.txt").write_text("not a PDF")
+    pubs = project / "data" / "publications.yml"
+    pubs.write_text(pubs.read_text().replace("/papers/on-lighthouses.pdf", pdf))
+    with pytest.raises(DataError) as caught:
+        load_site_data(project / "data")
+    (problem,) = caught.value.problems
+    assert problem.line == line_of(pubs, pdf)
+    assert str(problem).startswith(f"data/publications.yml:{problem.line}:")
+    assert f"(id '{PAPER}'): field 'links.pdf': {expected}" in str(problem)
+
+
+# --- JSON-LD -------------------------------------------------------------------------
+
+
+def test_json_ld_is_valid_schema_org(fictional: Build, built_site: Build) -> None:
+    for build in (fictional, built_site):
+        problems, note = check_structured_data(build.site)
+        assert problems == [] and note.startswith(tuple("123456789")), note
+
+
+def test_venue_is_a_creative_work_and_owner_links_to_the_site(fictional: Build) -> None:
+    (conference,) = jsonld_blocks(fictional.page(f"publications/{PAPER}"))
+    (journal,) = jsonld_blocks(fictional.page(f"publications/{REMOTE}"))
+    assert conference["isPartOf"]["@type"] == "CreativeWork"
+    assert journal["isPartOf"] == {"@type": "Periodical", "name": "Journal of Imaginary Tides"}
+    assert conference["author"][0] == {"@type": "Person", "name": "Ada Quill", "url": SITE_URL}
+    assert journal["author"][0]["url"] == SITE_URL  # her name variant "A. Quill"
+    assert "url" not in conference["author"][1] and "url" not in journal["author"][1]
+    assert conference["datePublished"] == "2025"
+
+
+def test_schema_org_check_finds_what_the_vocabulary_forbids() -> None:
+    bad = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "isPartOf": {"@type": "Event", "name": "A Conference"},
+        "datePublished": "last year",
+        "autor": "A. Quill",
+        "jobTitle": "Scientist",
+        "sameAs": "not a url",
+    }
+    problems = "\n".join(check_jsonld(bad, "page"))
+    assert "isPartOf: type Event is not allowed here (expected CreativeWork, URL)" in problems
+    assert "datePublished: 'last year' is not an ISO 8601 date" in problems
+    assert "'autor' is not a schema.org property" in problems
+    assert "jobTitle: not a property of ScholarlyArticle" in problems
+    assert "sameAs: 'not a url' is not an absolute URL" in problems
+    assert check_jsonld({**bad, "@type": "Lighthouse"}, "p") == [
+        "p: 'Lighthouse' is not a schema.org type"
+    ]
+
+
+# --- the feed ------------------------------------------------------------------------
+
+
+def entries(feed_xml: str) -> list[tuple[str, str, str]]:
+    """(id, updated, title) of each entry, in the feed's order."""
+    found = re.findall(
+        r"<entry>.*?<id>(.*?)</id>.*?<title>(.*?)</title>.*?<updated>(.*?)</updated>",
+        feed_xml,
+        re.S,
+    )
+    return [(ident, updated, title) for ident, title, updated in found]
+
+
+def test_feed_ids_are_permanent_and_dates_distinct(fictional: Build) -> None:
+    feed = (fictional.site / "feed.xml").read_text()
+    by_title = {title: (ident, updated) for ident, updated, title in entries(feed)}
+    assert by_title["Joined the Harbour Institute."] == (
+        SITE_URL + "#news-2025-06-1",  # the oldest item of its date, lowest in the file
+        "2025-06-01T00:00:00+00:00",
+    )
+    assert by_title["On Lighthouses is accepted at ICCO 2025."] == (
+        SITE_URL + "#news-lighthouses-accepted",
+        "2025-06-01T00:00:01+00:00",
+    )
+    assert by_title["Gave a talk on lighthouses."] == (
+        SITE_URL + "#news-2025-06-3",
+        "2025-06-01T00:00:02+00:00",
+    )
+    assert by_title["Published the tide tables."][0] == SITE_URL + "#news-2024-1"
+    assert check_feed(fictional.site)[0] == []
+
+
+def test_correcting_or_adding_news_keeps_the_ids() -> None:
+    site = load_site_data(FIXTURE / "data")
+    before = {i for i, _, _ in entries(news_feed(site, SITE_URL))}
+    corrected = [item.model_copy(update={"text": item.text + " (corrected)"}) for item in site.news]
+    newer = site.news[0].model_copy(update={"text": "A newer item of the same date."})
+    for news in (corrected, [newer, *site.news]):
+        after = {
+            i for i, _, _ in entries(news_feed(site.model_copy(update={"news": news}), SITE_URL))
+        }
+        assert before <= after
+
+
+def test_duplicate_news_id_is_a_data_error(project: Path) -> None:
+    use_fictional_data(project)
+    news = project / "data" / "news.yml"
+    news.write_text(
+        news.read_text().replace("- date: 2024\n", "- id: lighthouses-accepted\n  date: 2024\n")
+    )
+    with pytest.raises(DataError) as caught:
+        load_site_data(project / "data")
+    (problem,) = caught.value.problems
+    assert problem.line == line_of(news, "id: lighthouses-accepted", occurrence=2)
+    assert "news entry 4 (date '2024'): field 'id': duplicate id 'lighthouses-accepted'" in str(
+        problem
+    )
+
+
+# --- the sitemap ---------------------------------------------------------------------
+
+
+def test_sitemap_has_no_false_lastmod(fictional: Build, built_site: Build) -> None:
+    for build in (fictional, built_site):
+        xml = (build.site / "sitemap.xml").read_text()
+        assert "<lastmod>" not in xml
+        assert gzip.decompress((build.site / "sitemap.xml.gz").read_bytes()).decode() == xml
+        assert f"<loc>{SITE_URL}publications/{PAPER}/</loc>" in xml or build is built_site
+        problems, note = check_sitemap(build.site)
+        assert problems == [] and "0 with lastmod" in note
+
+
+def test_sitemap_check_finds_broken_rules(tmp_path: Path) -> None:
+    ns = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    (tmp_path / "sitemap.xml").write_text(
+        f'<urlset xmlns="{ns}"><url><loc>/relative/</loc><lastmod>yesterday</lastmod></url>'
+        "<url><priority>2</priority></url></urlset>"
+    )
+    problems = check_sitemap(tmp_path)[0]
+    assert any("loc '/relative/' is not an absolute URL" in p for p in problems)
+    assert any("lastmod 'yesterday' is not a W3C datetime" in p for p in problems)
+    assert any("url 2: 0 loc elements" in p for p in problems)
+
+
+# --- HTML and BibTeX ------------------------------------------------------------------
+
+
+def test_every_label_names_a_control_on_the_page(fictional: Build) -> None:
+    """What the Nu checker reported on the papers' pages: `<label for="__toc">` without the
+    `__toc` checkbox. Pages in the navigation keep both."""
+    pages = sorted(fictional.site.rglob("*.html"))
+    assert any(f"publications/{PAPER}" in str(p) for p in pages)
+    for path in pages:
+        page = path.read_text()
+        ids = set(re.findall(r'\bid="([^"]+)"', page))
+        for target in re.findall(r'<label[^>]*\bfor="([^"]+)"', page):
+            assert target in ids, f"{path}: label for missing #{target}"
+    assert 'for="__toc"' in fictional.page("publications").replace("'", '"')
+
+
+def test_bibtex_parses_with_pybtex(fictional: Build, built_site: Build) -> None:
+    for build in (fictional, built_site):
+        problems, _ = check_bibtex(build.site)
+        assert problems == [], problems
+    assert check_bibtex(fictional.site)[1] == "3 files, 4 entries"
