@@ -15,6 +15,7 @@ from bibtexparser.writer import BibtexFormat
 from pylatexenc.latexencode import unicode_to_latex
 
 from .model import Publication
+from .paper_pdf import is_local
 
 ENTRY_TYPES = {
     "conference": "inproceedings",
@@ -71,7 +72,9 @@ def publication_entry(pub: Publication) -> Entry:
         fields.append(("doi", pub.doi))
     if pub.arxiv:
         fields += [("eprint", pub.arxiv), ("archiveprefix", "arXiv")]
-    url = pub.links.page or pub.links.pdf or pub.all_links.arxiv
+    # A PDF kept in the project has no address outside the site: a .bib travels without it.
+    remote_pdf = pub.links.pdf if pub.links.pdf and not is_local(pub.links.pdf) else None
+    url = pub.links.page or remote_pdf or pub.all_links.arxiv
     if url:
         fields.append(("url", url))
     if pub.award:

@@ -109,6 +109,7 @@ def test_local_pdf_is_published_beside_the_page(fictional: Build) -> None:
     assert meta(page, "citation_pdf_url") == [SITE_URL + published]
     assert f'href="/{published}"' in page  # the PDF button points at the same file
     assert f'href="/{published}"' in fictional.page("publications")
+    assert "papers/" not in (fictional.site / "publications" / f"{PAPER}.bib").read_text()
 
 
 def test_pdf_on_another_host_is_a_link_but_not_scholars_pdf(fictional: Build) -> None:
