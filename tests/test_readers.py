@@ -26,8 +26,10 @@ from macros.markup import markdown_plain
 sys.path.insert(0, str(ROOT / "scripts"))
 from schemaorg_check import check_jsonld
 from validate import (
+    VNU_JAR,
     check_bibtex,
     check_feed,
+    check_html,
     check_sitemap,
     check_structured_data,
 )
@@ -279,6 +281,15 @@ def test_every_label_names_a_control_on_the_page(fictional: Build) -> None:
         for target in re.findall(r'<label[^>]*\bfor="([^"]+)"', page):
             assert target in ids, f"{path}: label for missing #{target}"
     assert 'for="__toc"' in fictional.page("publications").replace("'", '"')
+
+
+@pytest.mark.skipif(
+    shutil.which("java") is None or not VNU_JAR.exists(),
+    reason="needs Java and the Nu checker (python scripts/validate.py installs it)",
+)
+def test_nu_checker_finds_nothing_a_blank_material_site_lacks(fictional: Build) -> None:
+    problems, note = check_html(fictional.site)
+    assert problems == [], note
 
 
 def test_bibtex_parses_with_pybtex(fictional: Build, built_site: Build) -> None:
