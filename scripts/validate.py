@@ -10,6 +10,8 @@
 - JSON-LD: every block against the schema.org vocabulary (`schemaorg_check.py`).
 - Feed: `feed.xml` parsed by feedparser, then the rules of Atom (RFC 4287) it does not enforce.
 - Sitemap: the rules of the sitemaps.org schema (0.9).
+- JSON Resume: `cv.json` against the official schema (vendored in `macros/vendor/`), formats
+  (e-mail, URI, dates) included.
 - BibTeX: `publications.bib` and every paper's `.bib` parsed by pybtex, with the fields BibTeX
   requires for each entry type.
 
@@ -289,12 +291,26 @@ def check_bibtex(site: Path) -> tuple[list[str], str]:
     return problems, f"{len(files)} files, {count} entries"
 
 
+# --- JSON Resume ---------------------------------------------------------------------
+
+
+def check_json_resume(site: Path) -> tuple[list[str], str]:
+    """cv.json against the official JSON Resume schema, with its formats."""
+    sys.path.insert(0, str(ROOT))
+    from macros.json_resume import schema_problems
+
+    resume = json.loads((site / "cv.json").read_text(encoding="utf-8"))
+    entries = sum(len(value) for value in resume.values() if isinstance(value, list))
+    return schema_problems(resume), f"{entries} entries"
+
+
 # --- running -------------------------------------------------------------------------
 
 CHECKS = {
     "JSON-LD (schema.org)": check_structured_data,
     "Atom feed": check_feed,
     "sitemap": check_sitemap,
+    "JSON Resume": check_json_resume,
     "BibTeX": check_bibtex,
 }
 

@@ -30,6 +30,7 @@ from validate import (
     check_bibtex,
     check_feed,
     check_html,
+    check_json_resume,
     check_sitemap,
     check_structured_data,
 )
@@ -292,8 +293,22 @@ def test_nu_checker_finds_nothing_a_blank_material_site_lacks(fictional: Build) 
     assert problems == [], note
 
 
-def test_bibtex_parses_with_pybtex(fictional: Build, built_site: Build) -> None:
+def test_bibtex_and_cv_json_pass_their_validators(fictional: Build, built_site: Build) -> None:
     for build in (fictional, built_site):
         problems, _ = check_bibtex(build.site)
         assert problems == [], problems
+        assert check_json_resume(build.site)[0] == []
     assert check_bibtex(fictional.site)[1] == "3 files, 4 entries"
+
+
+def test_bibtex_check_finds_broken_entries(tmp_path: Path) -> None:
+    (tmp_path / "publications").mkdir()
+    (tmp_path / "publications.bib").write_text(
+        "@inproceedings{a2025, title = {T}, author = {Quill, Ada}, year = {2025}}\n"
+        "@paper{b2025, title = {U}}\n"
+    )
+    (tmp_path / "publications" / "c2025.bib").write_text("@article{c2025, title = {V},")
+    problems = check_bibtex(tmp_path)[0]
+    assert "publications.bib: a2025: missing booktitle" in problems
+    assert "publications.bib: b2025: entry type @paper is not a BibTeX type" in problems
+    assert any(p.startswith("publications/c2025.bib: ") for p in problems)
