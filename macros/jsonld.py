@@ -3,9 +3,10 @@ for the home page.
 
 Only what the schema.org vocabulary allows (checked by scripts/validate.py): `isPartOf` takes a
 CreativeWork, so a venue is a `Periodical` (journals) or a `CreativeWork` (proceedings and
-the rest), never an `Event`. Google's recommended Article fields are filled where the data
-has them: `image` (the page's picture, once there is one), `author.url` (the owner's site),
-`datePublished` (the year: publications have no finer date).
+the rest), never an `Event`; a thesis is a `Thesis` of its university. Google's recommended
+Article fields are filled where the data has them: `image` (the page's picture, once there is
+one), `author.url` (the owner's site), `datePublished` (the year: publications have no finer
+date).
 """
 
 from __future__ import annotations
@@ -43,12 +44,14 @@ def scholarly_article(
         "name": pub.title,
         "author": [_author(author.name, is_owner, owner_url) for author in pub.authors],
         "datePublished": str(pub.year),
-        "isPartOf": {
-            "@type": "Periodical" if pub.type == "journal" else "CreativeWork",
-            "name": pub.venue,
-        },
         "image": image,
     }
+    if pub.type == "thesis":  # its venue is the university that grants the degree
+        article["@type"] = "Thesis"
+        article["sourceOrganization"] = {"@type": "CollegeOrUniversity", "name": pub.venue}
+    else:
+        kind = "Periodical" if pub.type == "journal" else "CreativeWork"
+        article["isPartOf"] = {"@type": kind, "name": pub.venue}
     if pub.abstract:
         article["abstract"] = markdown_plain(pub.abstract)
     if pub.summary:  # a short summary is not the abstract: never give it as one

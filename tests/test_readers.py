@@ -20,6 +20,7 @@ import pytest
 from conftest import ROOT, Build, article, line_of, run_build
 
 from macros.feed import news_feed
+from macros.jsonld import scholarly_article
 from macros.loader import DataError, load_site_data
 from macros.markup import markdown_plain
 
@@ -312,3 +313,13 @@ def test_bibtex_check_finds_broken_entries(tmp_path: Path) -> None:
     assert "publications.bib: a2025: missing booktitle" in problems
     assert "publications.bib: b2025: entry type @paper is not a BibTeX type" in problems
     assert any(p.startswith("publications/c2025.bib: ") for p in problems)
+
+
+@pytest.mark.parametrize(
+    "kind", ["conference", "journal", "workshop", "preprint", "thesis", "book", "chapter", "other"]
+)
+def test_json_ld_of_every_publication_type_is_valid(kind: str) -> None:
+    pub = fixture_pub(PAPER).model_copy(update={"type": kind})
+    document = scholarly_article(pub, SITE_URL + "p/", lambda name: True, SITE_URL)
+    assert check_jsonld(document, kind) == []
+    assert ("isPartOf" in document) == (kind != "thesis")
