@@ -246,7 +246,11 @@ PublicationType = Literal[
 
 
 class PublicationLinks(Entry):
-    pdf: Url | None = None
+    pdf: Url | None = Field(
+        default=None,
+        description="The paper's PDF: a file under docs/ written as /papers/x.pdf (published"
+        " beside the paper's page, where Google Scholar looks), or https://... on another host.",
+    )
     arxiv: Url | None = None
     doi: Url | None = None
     code: Url | None = None
