@@ -25,7 +25,7 @@ from mkdocs.structure.toc import get_toc
 from .cv_pdf import CvPdfError
 from .exports import GeneratedPage, site_files
 from .loader import DataError, load_site_data
-from .publication_pages import publication_files, remote_pdf_papers
+from .publication_pages import local_pdf_sources, publication_files, remote_pdf_papers
 from .rendering import SiteRenderer, indent_macro_output
 from .sections import SiteData
 
@@ -162,6 +162,10 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
             " link it as /path/to/file.pdf to publish it there): %s",
             ", ".join(pub.id for pub in remote),
         )
+    for source in local_pdf_sources(site):  # published beside its paper's page only
+        original = files.get_file_from_path(source)
+        if original is not None:
+            files.remove(original)
     generated_files += site_files(site, renderer)
     writer = config[_WRITER_KEY] = BackgroundWriter()
     # The slow ones first: the PDF is typeset while the .bib files are written.

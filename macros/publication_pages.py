@@ -27,6 +27,12 @@ def remote_pdf_papers(site: SiteData) -> list[Publication]:
     return [pub for pub in site.publications if pub.links.pdf and not is_local(pub.links.pdf)]
 
 
+def local_pdf_sources(site: SiteData) -> set[str]:
+    """The files under docs/ that are papers' own PDFs (published beside their pages)."""
+    pdfs = (pub.links.pdf for pub in site.publications)
+    return {source_path(pdf) for pdf in pdfs if pdf and is_local(pdf)}
+
+
 def publication_files(
     site: SiteData, renderer: SiteRenderer, project_dir: Path = Path()
 ) -> tuple[list[GeneratedFile], list[GeneratedPage]]:

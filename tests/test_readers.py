@@ -109,6 +109,7 @@ def test_no_abstract_is_invented(fictional: Build, built_site: Build) -> None:
 def test_local_pdf_is_published_beside_the_page(fictional: Build) -> None:
     published = f"publications/{PAPER}/{PDF_SOURCE.name}"
     assert (fictional.site / published).read_bytes() == PDF_SOURCE.read_bytes()
+    assert not (fictional.site / "papers").exists()  # one copy, the one Scholar counts
     page = fictional.page(f"publications/{PAPER}")
     assert meta(page, "citation_pdf_url") == [SITE_URL + published]
     assert f'href="/{published}"' in page  # the PDF button points at the same file
