@@ -28,7 +28,7 @@ from markupsafe import Markup
 from .jsonld import person, scholarly_article
 from .markup import markdown_block, markdown_inline, markdown_plain
 from .model import Publication
-from .paper_pdf import is_local
+from .paper_pdf import is_local, published_path
 from .sections import BUILTIN_SECTIONS, Section, SiteData
 from .views import (
     AWARD_HEADINGS,
@@ -356,7 +356,9 @@ class SiteRenderer:
         return self._render_html(
             "publication_head.html",
             pub=pub,
-            pdf_url=urljoin(site_url, pub.all_links.pdf) if pdf and is_local(pdf) else None,
+            pdf_url=urljoin(site_url, published_path(pub.id, pdf))
+            if pdf and is_local(pdf)
+            else None,
             abstract=markdown_plain(pub.abstract),
             jsonld=scholarly_article(
                 pub, page_url, self.is_owner, self.site.profile.site.url, image_url

@@ -23,6 +23,7 @@ from macros.feed import news_feed
 from macros.jsonld import scholarly_article
 from macros.loader import DataError, load_site_data
 from macros.markup import markdown_plain
+from macros.rendering import SiteRenderer
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from schemaorg_check import check_jsonld
@@ -123,6 +124,16 @@ def test_pdf_on_another_host_is_a_link_but_not_scholars_pdf(fictional: Build) ->
     assert meta(page, "citation_pdf_url") == []
     said = [line for line in fictional.output.splitlines() if "citation_pdf_url" in line]
     assert len(said) == 1 and "INFO" in said[0] and REMOTE in said[0] and PAPER not in said[0]
+
+
+def test_pdf_url_keeps_the_sites_path() -> None:
+    """A site published under a path (https://host/lab/) gives Scholar the PDF's full address."""
+    site = load_site_data(FIXTURE / "data")
+    head = SiteRenderer(site).publication_head(
+        site.publication_by_id[PAPER], None, "https://host.example.org/lab/"
+    )
+    expected = f"https://host.example.org/lab/publications/{PAPER}/{PDF_SOURCE.name}"
+    assert meta(head, "citation_pdf_url") == [expected]
 
 
 @pytest.mark.parametrize(
