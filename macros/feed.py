@@ -46,10 +46,12 @@ def news_feed(site: SiteData, site_url: str) -> str:
     feed.language("en")
     if site.profile.site.description:
         feed.subtitle(site.profile.site.description)
-    # A partial date's first moment, plus a second for each older item of the same date.
+    # A partial date's first moment, plus a second for each older item of the same moment
+    # (`2025`, `2025-01` and `2025-01-01` all start at the same one).
+    ordinals = ordinals_within_date(site.news, news_datetime)
     times = [
         news_datetime(item) + timedelta(seconds=ordinal - 1)
-        for item, ordinal in zip(site.news, ordinals_within_date(site.news), strict=True)
+        for item, ordinal in zip(site.news, ordinals, strict=True)
     ]
     # Oldest first, because feedgen lists the last added entry first.
     order = sorted(zip(times, news_keys(site.news), site.news, strict=True), key=lambda t: t[0])

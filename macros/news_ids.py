@@ -8,18 +8,21 @@ on top, so adding one never changes the ids of the others; neither does editing 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 from .model import NewsItem
 
 
-def ordinals_within_date(items: Sequence[NewsItem]) -> list[int]:
-    """Each item's place among the items of its date, 1 for the one lowest in the file."""
-    seen: Counter[str] = Counter()
+def ordinals_within_date(
+    items: Sequence[NewsItem], date: Callable[[NewsItem], Hashable] = lambda item: item.date
+) -> list[int]:
+    """Each item's place among the items of its date, 1 for the one lowest in the file.
+    `date` says which items share one (by default, the same `date:` text)."""
+    seen: Counter[Hashable] = Counter()
     ordinals = [0] * len(items)
     for index in range(len(items) - 1, -1, -1):
-        seen[items[index].date] += 1
-        ordinals[index] = seen[items[index].date]
+        seen[date(items[index])] += 1
+        ordinals[index] = seen[date(items[index])]
     return ordinals
 
 

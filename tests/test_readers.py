@@ -241,6 +241,17 @@ def test_correcting_or_adding_news_keeps_the_ids() -> None:
         assert before <= after
 
 
+def test_dates_of_one_moment_get_distinct_updated() -> None:
+    site = load_site_data(FIXTURE / "data")
+    news = [site.news[0].model_copy(update={"date": d}) for d in ("2025-01-01", "2025-01", "2025")]
+    feed = news_feed(site.model_copy(update={"news": news}), SITE_URL)
+    assert sorted((i, u) for i, u, _ in entries(feed)) == [
+        (SITE_URL + "#news-2025-01-01-1", "2025-01-01T00:00:02+00:00"),
+        (SITE_URL + "#news-2025-01-1", "2025-01-01T00:00:01+00:00"),
+        (SITE_URL + "#news-2025-1", "2025-01-01T00:00:00+00:00"),
+    ]
+
+
 def test_duplicate_news_id_is_a_data_error(project: Path) -> None:
     use_fictional_data(project)
     news = project / "data" / "news.yml"
