@@ -4,9 +4,9 @@ for the home page.
 Only what the schema.org vocabulary allows (checked by scripts/validate.py): `isPartOf` takes a
 CreativeWork, so a venue is a `Periodical` (journals) or a `CreativeWork` (proceedings and
 the rest), never an `Event`; a thesis is a `Thesis` of its university. Google's recommended
-Article fields are filled where the data has them: `image` (the page's picture, once there is
-one), `author.url` (the owner's site), `datePublished` (the year: publications have no finer
-date).
+Article fields are filled where the data has them: `image` (the page's picture: pass its
+absolute URL as `image_url` to `SiteRenderer.publication_head`/`home_head`), `author.url`
+(the owner's site), `datePublished` (the year: publications have no finer date).
 """
 
 from __future__ import annotations
