@@ -2,7 +2,9 @@
 
 `python -m macros check` validates data/ and the cv.json made from it;
 `python -m macros schema` rewrites schemas/;
-`python -m macros import-bibtex refs.bib` appends new papers from BibTeX to data/publications.yml.
+`python -m macros import-bibtex refs.bib` appends new papers from BibTeX to data/publications.yml;
+`python -m macros add arXiv:2502.02770` (or doi:..., dblp:...) appends one paper from the web;
+`python -m macros refresh-metrics` stores citation counts in data/metrics.yml.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from .bibtex_import import import_bibtex
 from .json_resume import json_resume, schema_problems
 from .loader import DataError, load_site_data
 from .schema import write_schemas
+from .scholarly.commands import SCHOLARLY_COMMANDS, add_scholarly_commands
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,7 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     importer.add_argument("bibfile", type=Path, help="a .bib file, e.g. exported from DBLP")
     importer.add_argument("--dry-run", action="store_true", help="report, but change nothing")
+    add_scholarly_commands(commands)
     args = parser.parse_args(argv)
+
+    if args.command in SCHOLARLY_COMMANDS:
+        return SCHOLARLY_COMMANDS[args.command](args)
 
     if args.command == "import-bibtex":
         logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # the report says it all

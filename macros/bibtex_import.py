@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
+from .atomic_write import write_atomically
 from .loader import load_section
 from .model import Publication
 
@@ -69,7 +70,7 @@ def _field(entry: Entry, name: str) -> str | None:
     return text or None
 
 
-def _person(name: str) -> str:
+def person_name(name: str) -> str:
     """'Curie, Marie' -> 'Marie Curie'; DBLP's homonym numbers ('Wei Wang 0001') are dropped."""
     name = _DBLP_NUMBER.sub("", " ".join(name.split()))
     if "," in name:
@@ -108,7 +109,7 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
-def _new_id(authors: list[str], year: str, title: str, taken: set[str]) -> str:
+def new_id(authors: list[str], year: str, title: str, taken: set[str]) -> str:
     """Surname of the first author, year and first title word: `curie1903radiation`."""
     surname = re.sub(r"[^a-z0-9]", "", _ascii(authors[0].split()[-1] if authors else "anon"))
     word = next(
@@ -131,7 +132,7 @@ def entry_to_fields(entry: Entry, taken_ids: set[str]) -> dict[str, Any]:
     year = _field(entry, "year")
     if not year or not year.isdigit():
         raise ValueError(f"it has no usable year (got {year!r})")
-    authors = [_person(a) for a in re.split(r"\s+and\s+", _field(entry, "author") or "") if a]
+    authors = [person_name(a) for a in re.split(r"\s+and\s+", _field(entry, "author") or "") if a]
     if not authors:
         raise ValueError("it has no authors")
     venue = next(
@@ -158,7 +159,7 @@ def entry_to_fields(entry: Entry, taken_ids: set[str]) -> dict[str, Any]:
     if venue is None:
         raise ValueError("it names no venue (booktitle, journal, school, publisher, ...)")
     fields: dict[str, Any] = {
-        "id": _new_id(authors, year, title, taken_ids),
+        "id": new_id(authors, year, title, taken_ids),
         "title": title,
         "authors": authors,
         "venue": venue,
@@ -179,7 +180,7 @@ def entry_to_fields(entry: Entry, taken_ids: set[str]) -> dict[str, Any]:
     return fields
 
 
-def _duplicate_of(pub: Publication, existing: list[Publication]) -> str | None:
+def duplicate_of(pub: Publication, existing: list[Publication]) -> str | None:
     for other in existing:
         if other.id == pub.id:
             return f"duplicate of {other.id} (same id)"
@@ -192,7 +193,7 @@ def _duplicate_of(pub: Publication, existing: list[Publication]) -> str | None:
     return None
 
 
-def _yaml_text(entries: list[dict[str, Any]]) -> str:
+def yaml_text(entries: list[dict[str, Any]]) -> str:
     """The entries as YAML in the layout of our data files, separated by blank lines."""
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -228,7 +229,7 @@ def import_bibtex(bib_text: str, publications_file: Path, dry_run: bool = False)
             )
             report.skipped.append((entry.key, reason))
             continue
-        duplicate = _duplicate_of(pub, known)
+        duplicate = duplicate_of(pub, known)
         if duplicate:
             report.skipped.append((entry.key, duplicate))
             continue
@@ -236,18 +237,28 @@ def import_bibtex(bib_text: str, publications_file: Path, dry_run: bool = False)
         new_fields.append(fields)
         report.added.append(pub)
     if new_fields and not dry_run:
-        original = publications_file.read_text(encoding="utf-8")
-        separator = (
-            ""
-            if original.endswith("\n\n") or not original
-            else ("\n" if original.endswith("\n") else "\n\n")
-        )
-        updated = original + separator + _yaml_text(new_fields)
-        if re.search(r"^\s*\[\]\s*$", original, re.M):  # an empty `[]` list becomes a block list
-            updated = re.sub(r"^\s*\[\]\s*$\n?", "", original, flags=re.M) + _yaml_text(new_fields)
-        with tempfile.TemporaryDirectory() as scratch:  # validate the whole file before writing
-            candidate = Path(scratch) / publications_file.name
-            candidate.write_text(updated, encoding="utf-8")
-            load_section(candidate, "publications", str(publications_file))
-        publications_file.write_text(updated, encoding="utf-8")
+        append_entries(publications_file, new_fields)
     return report
+
+
+def append_entries(publications_file: Path, new_fields: list[dict[str, Any]]) -> None:
+    """Append entries as YAML text after everything in the file, validate the whole result
+    with the site's model (DataError if it fails), then replace the file atomically."""
+    original = (
+        publications_file.read_text(encoding="utf-8")
+        if publications_file.exists()  # a missing file is an empty section
+        else "# yaml-language-server: $schema=../schemas/publications.schema.json\n"
+    )
+    separator = (
+        ""
+        if original.endswith("\n\n") or not original
+        else ("\n" if original.endswith("\n") else "\n\n")
+    )
+    updated = original + separator + yaml_text(new_fields)
+    if re.search(r"^\s*\[\]\s*$", original, re.M):  # an empty `[]` list becomes a block list
+        updated = re.sub(r"^\s*\[\]\s*$\n?", "", original, flags=re.M) + yaml_text(new_fields)
+    with tempfile.TemporaryDirectory() as scratch:  # validate the whole file before writing
+        candidate = Path(scratch) / publications_file.name
+        candidate.write_text(updated, encoding="utf-8")
+        load_section(candidate, "publications", str(publications_file))
+    write_atomically(publications_file, updated)

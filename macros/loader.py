@@ -17,6 +17,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from .bibtex import BibtexOverrideError, parse_override
 from .model import CustomSection, Profile
 from .sections import (
+    MAPPING_FILES,
     PROFILE_FILE,
     SECTION_FILES,
     SECTIONS_BY_NAME,
@@ -215,6 +216,8 @@ def _file_model(name: str, raw: Any) -> tuple[type[BaseModel], bool]:
     """The model of data/<name>.yml and whether the file is a list of entries."""
     if name == PROFILE_FILE:
         return Profile, False
+    if name in MAPPING_FILES:
+        return MAPPING_FILES[name], False
     if name in SECTION_FILES:
         return SECTION_FILES[name], True
     return CustomSection, False
@@ -226,6 +229,8 @@ def _load_file(path: Path, name: str, display: str) -> tuple[Any, Positions]:
     if raw is None:
         if is_list:
             return [], positions
+        if name in MAPPING_FILES:  # only comments: the same as no file
+            return model(), positions
         raise DataError(
             [DataProblem(display, 1, 1, "the file is empty; expected a mapping of fields")]
         )
@@ -236,7 +241,7 @@ def _load_file(path: Path, name: str, display: str) -> tuple[Any, Positions]:
     if not is_list and not isinstance(raw, dict):
         expected = (
             "expected a mapping of fields (key: value lines)"
-            if model is Profile
+            if model is Profile or name in MAPPING_FILES
             else f"'{name}' is not a section the site knows"
             f" ({', '.join(sorted(SECTION_FILES))}); a section of your own is a mapping with"
             " `title:` (its heading) and `entries:` (a list)"
@@ -297,6 +302,8 @@ def _cross_checks(
                 loc = (index, "publications", ref_index)
                 field = f"publications[{ref_index + 1}]"
                 problems.append(_problem_at(exp_file, exp_positions, loc, message, label, field))
+    if "metrics" in data:
+        problems.extend(_unknown_metrics_ids(data["metrics"], seen, positions_of, display_dir))
     known_sections = [name for name in SECTIONS_BY_NAME if SECTIONS_BY_NAME[name].on_cv]
     known_sections += [name for name, value in data.items() if isinstance(value, CustomSection)]
     for index, name in enumerate(data[PROFILE_FILE].site.cv_sections):
@@ -312,6 +319,26 @@ def _cross_checks(
                 )
             )
     return problems
+
+
+def _unknown_metrics_ids(
+    metrics: Any, known: dict[str, int], positions_of: dict[str, Positions], display_dir: str
+) -> list[DataProblem]:
+    """Citation counts of a paper that is no longer in publications.yml."""
+    positions = positions_of["metrics"]
+    return [
+        DataProblem(
+            f"{display_dir}/metrics.yml",
+            *positions.get(
+                ("citations", pub_id, "@key"), positions.get(("citations", pub_id), (None, None))
+            ),
+            f"no publication has the id '{pub_id}'; delete its counts or correct the id",
+            None,
+            f"citations.{pub_id}",
+        )
+        for pub_id in metrics.citations
+        if pub_id not in known
+    ]
 
 
 def load_site_data(data_dir: Path | str) -> SiteData:
@@ -386,6 +413,7 @@ def load_site_data(data_dir: Path | str) -> SiteData:
         entries=entries,
         custom_sections=custom,
         publication_by_id={pub.id: pub for pub in publications},
+        **{name: loaded[name] for name in MAPPING_FILES if name in loaded},
     )
 
 

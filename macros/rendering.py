@@ -173,6 +173,7 @@ class SiteRenderer:
             paper_url=self.paper_url,
             bib_path=bib_path,
             publication_entry=self.publication_entry,
+            citation=site.metrics.shown,  # a paper's stored count, or None (data/metrics.yml)
         )
 
     def publication_entry(self, view: EntryView) -> Markup:
@@ -261,6 +262,12 @@ class SiteRenderer:
 
     def bio(self) -> str:
         return self._render("bio.html")
+
+    def citation_total(self) -> str:
+        """The papers' stored citation counts added up, if metrics.yml says `show_total: true`."""
+        metrics = self.site.metrics
+        total = metrics.total([p.id for p in self.site.publications])
+        return self._render("citation_total.html", total=total if metrics.show_total else None)
 
     def news(self, limit: int | None = None) -> str:
         section = self.site.section("news")
@@ -401,6 +408,7 @@ class SiteRenderer:
             news=self.news,
             publications=self.publications,
             awards=self.awards,
+            citation_total=self.citation_total,
         )
         return {name: _marked(function) for name, function in macros.items()}
 

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from .model import CustomSection, Profile
-from .sections import PROFILE_FILE, SECTION_FILES
+from .sections import MAPPING_FILES, PROFILE_FILE, SECTION_FILES
 
 CUSTOM_SECTION_SCHEMA = "section"
 
@@ -23,6 +23,7 @@ def _shapes() -> dict[str, Any]:
     """The shape of every data file: the profile, each section's list, a custom section."""
     shapes: dict[str, Any] = {PROFILE_FILE: Profile}
     shapes |= {name: list[model] for name, model in SECTION_FILES.items()}  # type: ignore[valid-type]
+    shapes |= MAPPING_FILES
     shapes[CUSTOM_SECTION_SCHEMA] = CustomSection
     return shapes
 

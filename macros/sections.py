@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
 
+from .metrics import Metrics
 from .model import (
     Award,
     CustomSection,
@@ -180,6 +181,10 @@ SECTIONS_BY_NAME: dict[str, Section] = {section.name: section for section in BUI
 PROFILE_SECTIONS = frozenset({"interests"})
 # The data files the site reads besides list sections: their models.
 PROFILE_FILE = "profile"
+# Data files that hold one mapping of their own rather than a section's entries; each is
+# optional (a missing file, or one with only comments, means the model's defaults) and is a
+# field of SiteData by the same name.
+MAPPING_FILES: dict[str, type[Metrics]] = {"metrics": Metrics}
 # Data files of built-in sections (a list of entries each).
 SECTION_FILES: dict[str, type[Entry]] = {
     s.name: s.model for s in BUILTIN_SECTIONS if s.name not in PROFILE_SECTIONS
@@ -211,6 +216,7 @@ class SiteData:
     entries: Mapping[str, tuple[Any, ...]]
     custom_sections: tuple[Section, ...] = ()
     publication_by_id: Mapping[str, Publication] = field(default_factory=dict)
+    metrics: Metrics = field(default_factory=Metrics)  # data/metrics.yml: citation counts
 
     def __getattr__(self, name: str) -> tuple[Any, ...]:
         if name in SECTION_FILES:

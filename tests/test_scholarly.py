@@ -1,0 +1,368 @@
+"""`python -m macros add` and `refresh-metrics` against recorded answers on 127.0.0.1.
+
+The answers are in tests/fixtures/scholarly/ (see its README for where each shape comes from);
+`fake_services.FakeServices` plays the five services, including their faults. No test here
+touches the network: every service variable points at the local server.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+import requests
+from conftest import ROOT, run_build
+from fake_services import RECORDED, SERVICE_VARIABLES, Answer, FakeServices
+
+from macros.__main__ import main
+from macros.loader import load_section
+from macros.scholarly.http import retry_after
+
+S2_BATCH = "/graph/v1/paper/batch"
+HARBOR_DOI = "10.5555/3600006.3613165"
+KEEL_DOI = "10.5555/3700000.3700099"
+DBLP_KEY = "conf/osdi/ExampleS24"
+OLD_METRICS = """\
+# yaml-language-server: $schema=../schemas/metrics.schema.json
+show_total: false
+citations:
+  example2024harbor:
+    semantic_scholar: {count: 40, date: 2026-01-05}
+"""
+
+
+@pytest.fixture
+def services() -> FakeServices:
+    fake = FakeServices()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def example(project: Path, services: FakeServices, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The project with a fictional owner's papers, every service pointing at `services`."""
+    for path in (RECORDED / "data").iterdir():
+        shutil.copy(path, project / "data" / path.name)
+    for variable in SERVICE_VARIABLES:
+        monkeypatch.setenv(variable, services.url)
+    monkeypatch.setenv("HOMEPAGE_HTTP_TIMEOUT", "0.5")
+    monkeypatch.setenv("HOMEPAGE_HTTP_BACKOFF", "0.05")
+    monkeypatch.setenv("HOMEPAGE_HTTP_PACE", "0.01")  # services' intervals / 100
+    monkeypatch.setenv("OPENALEX_API_KEY", "test-key")
+    return project
+
+
+def command(project: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """Run `python -m macros ARGS` in this process (fast); returns exit code and all output."""
+    code = main(["--project", str(project), *args])
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m macros ARGS` as a user does, in its own process."""
+    return subprocess.run(
+        [sys.executable, "-m", "macros", "--project", str(project), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def data_bytes(project: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((project / "data").iterdir())}
+
+
+def serve_counts(services: FakeServices, *s2: Answer) -> None:
+    services.route("POST", S2_BATCH, *(s2 or [Answer.recorded("semantic_scholar_batch.json")]))
+    services.route("GET", "/works", Answer.recorded("openalex_works.json"))
+    services.route("GET", f"/works/{HARBOR_DOI}", Answer.recorded("crossref_harbor.json"))
+
+
+# --- add ----------------------------------------------------------------------------------
+
+
+def test_add_arxiv_doi_and_dblp_append_entries_and_the_site_builds(
+    example: Path, services: FakeServices, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    services.route("GET", "/api/query", Answer.recorded("arxiv_2502.01234.xml"))
+    services.route("GET", f"/works/{KEEL_DOI}", Answer.recorded("crossref_keel.json"))
+    services.route("GET", f"/rec/{DBLP_KEY}.xml", Answer.recorded("dblp_conf_osdi_ExampleS24.xml"))
+    pubs = example / "data" / "publications.yml"
+    before = pubs.read_bytes()
+
+    result = cli(example, "add", "arXiv:2502.01234v2")  # the real command line, once
+    assert result.returncode == 0, result.stderr
+    assert "added example2025tidal to data/publications.yml" in result.stdout
+    # arXiv's metadata names a DOI and a journal reference: the user is told.
+    assert "10.5555/3700000.3700042" in result.stdout
+    assert "Proceedings of ExampleConf 2025" in result.stdout
+    assert command(example, "add", f"doi:{KEEL_DOI}", capsys=capsys)[0] == 0
+    assert command(example, "add", f"dblp:{DBLP_KEY}", capsys=capsys)[0] == 0
+
+    after = pubs.read_bytes()
+    assert after.startswith(before), "every existing byte stays as it was"
+    added = {p.id: p for p in load_section(pubs, "publications")[3:]}
+    assert list(added) == ["example2025tidal", "example2025keel", "example2024anchor"]
+    tidal = added["example2025tidal"]
+    assert tidal.title == "Tidal: Example Scheduling of Imaginary Workloads & Friends"
+    assert [a.name for a in tidal.authors] == ["Ada Example", "Bo Sample", "Zoë Müller"]
+    assert (tidal.type, tidal.year, tidal.arxiv, tidal.doi) == (
+        "preprint",
+        2025,
+        "2502.01234",
+        None,
+    )
+    keel = added["example2025keel"]
+    assert keel.title == "Keel: Steady Serving of Imaginary Models"  # Crossref's <i> removed
+    assert [a.name for a in keel.authors] == ["Ada Example", "Eve Instance", "Bo Sample"]
+    assert keel.type == "conference"  # a Crossref proceedings-article
+    assert keel.venue == "Proceedings of the 31st Example Symposium on Operating Systems"
+    assert (keel.year, keel.doi) == (2025, KEEL_DOI)
+    anchor = added["example2024anchor"]
+    assert anchor.title == "Anchor: Example Placement of Imaginary Models"
+    assert [a.name for a in anchor.authors] == ["Ada Example", "Bo Sample"]  # DBLP's 0001 gone
+    assert (anchor.venue, anchor.year, anchor.type) == ("OSDI", 2024, "conference")
+    assert anchor.links.page == "https://www.example.org/osdi24/presentation/example"
+
+    (arxiv_request,) = services.asked("/api/query")
+    assert arxiv_request.query["id_list"] == ["2502.01234"]
+    (crossref_request,) = services.asked(f"/works/{KEEL_DOI}")
+    assert crossref_request.query["mailto"] == ["ada@example.org"]  # Crossref's polite pool
+    for request in services.requests:
+        agent = request.headers["User-Agent"]
+        assert "academic-homepage-from-yaml" in agent and "mailto:ada@example.org" in agent
+
+    services.stop()
+    build = run_build(example, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    for pub in added.values():
+        assert pub.title in build.text(f"publications/{pub.id}")
+    assert "Zoë Müller" in build.text("publications")
+
+
+def test_a_paper_already_there_is_refused_and_nothing_changes(
+    example: Path, services: FakeServices, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = data_bytes(example)
+    code, output = command(example, "add", "arXiv:2310.02222", capsys=capsys)
+    assert code == 3 and "already there" in output and "example2023lantern" in output
+    code, output = command(example, "add", f"doi:{HARBOR_DOI.upper()}", capsys=capsys)
+    assert code == 3 and "already there" in output and "example2024harbor" in output
+    assert services.requests == [], "a paper known by the id asked for needs no request"
+    # Known only by its title: DBLP is asked, then the duplicate is found.
+    record = (RECORDED / "dblp_conf_osdi_ExampleS24.xml").read_text()
+    record = record.replace(
+        "Anchor: Example Placement of Imaginary Models.",
+        "Harbor: Example caching for imaginary services.",
+    )
+    services.route("GET", f"/rec/{DBLP_KEY}.xml", Answer(body=record.encode()))
+    code, output = command(example, "add", f"dblp:{DBLP_KEY}", capsys=capsys)
+    assert code == 3 and "example2024harbor (same title)" in output
+    assert data_bytes(example) == before
+
+
+def test_dry_run_prints_the_entry_and_writes_nothing(
+    example: Path, services: FakeServices, capsys: pytest.CaptureFixture[str]
+) -> None:
+    services.route("GET", f"/works/{KEEL_DOI}", Answer.recorded("crossref_keel.json"))
+    before = data_bytes(example)
+    code, output = command(example, "add", f"doi:{KEEL_DOI}", "--dry-run", capsys=capsys)
+    assert code == 0 and "would add example2025keel" in output
+    assert "- id: example2025keel" in output and f"doi: {KEEL_DOI}" in output
+    assert data_bytes(example) == before
+
+
+def test_bad_and_unknown_references(
+    example: Path, services: FakeServices, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = data_bytes(example)
+    for ref in ("2502.01234", "arXiv:25.1", "doi:11.1/x", "dblp:not a key", "isbn:123"):
+        code, output = command(example, "add", ref, capsys=capsys)
+        assert code == 2 and ("expected" in output or "looks like" in output), (ref, output)
+    services.route("GET", "/api/query", Answer.recorded("arxiv_empty.xml"))
+    code, output = command(example, "add", "arXiv:2502.09999", capsys=capsys)
+    assert code == 1 and "arXiv: no paper has the id 2502.09999" in output
+    code, output = command(example, "add", "doi:10.5555/unknown", capsys=capsys)
+    assert code == 1 and "Crossref: not found" in output
+    assert data_bytes(example) == before
+
+
+FAULTS = {
+    "500": Answer(500, b"Internal Server Error"),
+    "malformed": Answer(
+        200, b'{"status": "ok", "message": [', {"Content-Type": "application/json"}
+    ),
+    "slow": Answer(delay=2.0),  # longer than HOMEPAGE_HTTP_TIMEOUT=0.5
+    "dropped": Answer(body=b'{"status": "ok", "message": {"title": ["x"]}}' * 50, drop=True),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_add_reports_a_failing_service_and_changes_nothing(
+    example: Path, services: FakeServices, capsys: pytest.CaptureFixture[str], fault: str
+) -> None:
+    services.route("GET", "/api/query", FAULTS[fault])
+    before = data_bytes(example)
+    code, output = command(example, "add", "arXiv:2502.01234", capsys=capsys)
+    assert code == 1 and "nothing added: arXiv: " in output, output
+    assert fault != "slow" or "no answer within 0.5 s" in output
+    assert "Traceback" not in output
+    assert data_bytes(example) == before
+
+
+# --- refresh-metrics --------------------------------------------------------------------------
+
+
+def test_refresh_metrics_stores_counts_that_the_site_shows_offline(
+    example: Path, services: FakeServices, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    serve_counts(services)
+    result = cli(example, "refresh-metrics")
+    assert result.returncode == 0, result.stderr
+    today = datetime.now(UTC).date().isoformat()
+    metrics = load_section(example / "data" / "metrics.yml", "metrics")
+    counts = {
+        (pub, service): (count.count, count.date)
+        for pub, per_service in metrics.citations.items()
+        for service, count in per_service.items()
+    }
+    assert counts == {
+        ("example2024harbor", "semantic_scholar"): (45, today),
+        ("example2024harbor", "openalex"): (38, today),
+        ("example2024harbor", "crossref"): (31, today),
+        ("example2023lantern", "semantic_scholar"): (3, today),
+    }
+    assert "example2023lantern: OpenAlex does not know this paper" in result.stdout
+    (batch,) = services.asked(S2_BATCH)  # one request for all papers
+    assert batch.body == b'{"ids": ["ARXIV:2405.01111", "ARXIV:2310.02222"]}'
+    (works,) = services.asked("/works")
+    assert works.query["filter"] == [f"doi:{HARBOR_DOI}|10.48550/arxiv.2310.02222"]
+    assert works.query["api_key"] == ["test-key"]
+    assert command(example, "check", capsys=capsys)[0] == 0
+
+    metrics_file = example / "data" / "metrics.yml"
+    metrics_file.write_text(
+        metrics_file.read_text().replace("show_total: false", "show_total: true")
+    )
+    services.stop()  # the network is gone: the build reads only data/
+    build = run_build(example, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    assert f"cited by 45 · Semantic Scholar · {today}" in build.text(
+        "publications/example2024harbor"
+    )
+    listing = build.text("publications")
+    assert f"cited by 45 · Semantic Scholar · {today}" in listing
+    assert f"cited by 3 · Semantic Scholar · {today}" in listing
+    assert f"Cited 48 times in total (Semantic Scholar · {today})" in build.text("")
+    assert "cited by" not in build.text("publications/example2022quiet")
+
+
+def test_without_metrics_file_or_total_setting_nothing_is_shown(
+    example: Path, tmp_path: Path
+) -> None:
+    (example / "data" / "metrics.yml").write_text(OLD_METRICS)
+    build = run_build(example, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    assert "cited by 40 · Semantic Scholar · 2026-01-05" in build.text("publications")
+    assert "in total" not in build.text("")
+
+
+def test_refresh_waits_as_told_after_429(
+    example: Path, services: FakeServices, capsys: pytest.CaptureFixture[str]
+) -> None:
+    serve_counts(
+        services,
+        Answer(429, b"Too Many Requests", {"Retry-After": "1"}),
+        Answer.recorded("semantic_scholar_batch.json"),
+    )
+    code, output = command(example, "refresh-metrics", capsys=capsys)
+    assert code == 0, output
+    first, second = services.asked(S2_BATCH)
+    assert second.time - first.time >= 1.0
+    metrics = load_section(example / "data" / "metrics.yml", "metrics")
+    assert metrics.citations["example2024harbor"]["semantic_scholar"].count == 45
+
+
+def test_a_404_from_crossref_is_not_a_failure(
+    example: Path, services: FakeServices, capsys: pytest.CaptureFixture[str]
+) -> None:
+    serve_counts(services)
+    del services.routes[f"GET /works/{HARBOR_DOI}"]
+    code, output = command(example, "refresh-metrics", capsys=capsys)
+    assert code == 0, output
+    assert "example2024harbor: Crossref does not know this paper" in output
+    metrics = load_section(example / "data" / "metrics.yml", "metrics")
+    assert set(metrics.citations["example2024harbor"]) == {"semantic_scholar", "openalex"}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize(
+    ("route", "name"),
+    [
+        (f"POST {S2_BATCH}", "Semantic Scholar"),
+        ("GET /works", "OpenAlex"),
+        (f"GET /works/{HARBOR_DOI}", "Crossref"),
+    ],
+)
+def test_refresh_reports_a_failing_service_and_changes_nothing(
+    example: Path,
+    services: FakeServices,
+    capsys: pytest.CaptureFixture[str],
+    route: str,
+    name: str,
+    fault: str,
+) -> None:
+    (example / "data" / "metrics.yml").write_text(OLD_METRICS)
+    serve_counts(services)
+    services.routes[route] = [FAULTS[fault]]
+    before = data_bytes(example)
+    code, output = command(example, "refresh-metrics", capsys=capsys)
+    assert code == 1, output
+    assert f"failed  example2024harbor: {name}: " in output
+    assert fault != "slow" or f"{name}: no answer within 0.5 s" in output
+    assert "data/metrics.yml left as it was" in output and "Traceback" not in output
+    assert data_bytes(example) == before
+
+
+def test_metrics_file_is_validated_with_file_and_line(
+    example: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (example / "data" / "metrics.yml").write_text(
+        OLD_METRICS
+        + "    crossref: {count: many, date: 2026-01-05}\n"
+        + "  nosuchpaper:\n    openalex: {count: 1, date: 2026-01-05}\n"
+    )
+    code, output = command(example, "check", capsys=capsys)
+    assert code == 1
+    assert "data/metrics.yml:6:" in output and "count" in output
+    (example / "data" / "metrics.yml").write_text(
+        OLD_METRICS + "  nosuchpaper:\n    openalex: {count: 1, date: 2026-01-05}\n"
+    )
+    code, output = command(example, "check", capsys=capsys)
+    assert code == 1 and "data/metrics.yml:6:3:" in output
+    assert "no publication has the id 'nosuchpaper'" in output
+    (example / "data" / "metrics.yml").write_text("# nothing fetched yet\n")
+    assert command(example, "check", capsys=capsys)[0] == 0
+
+
+def test_service_variables_hold_scheme_and_host_only(
+    example: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ARXIV_API_URL", "http://127.0.0.1:9/api/")
+    code, output = command(example, "add", "arXiv:2502.01234", capsys=capsys)
+    assert code == 1 and "ARXIV_API_URL must be a scheme and host" in output
+
+
+def test_retry_after_in_seconds_or_as_a_date() -> None:
+    answer = requests.Response()
+    answer.headers["Retry-After"] = "7"
+    assert retry_after(answer) == 7
+    answer.headers["Retry-After"] = format_datetime(datetime(2000, 1, 1, tzinfo=UTC), usegmt=True)
+    assert retry_after(answer) == 0
