@@ -366,3 +366,15 @@ def test_retry_after_in_seconds_or_as_a_date() -> None:
     assert retry_after(answer) == 7
     answer.headers["Retry-After"] = format_datetime(datetime(2000, 1, 1, tzinfo=UTC), usegmt=True)
     assert retry_after(answer) == 0
+
+
+def test_add_to_a_missing_publications_file(
+    example: Path, services: FakeServices, capsys: pytest.CaptureFixture[str]
+) -> None:
+    services.route("GET", f"/works/{KEEL_DOI}", Answer.recorded("crossref_keel.json"))
+    pubs = example / "data" / "publications.yml"
+    pubs.unlink()
+    code, output = command(example, "add", f"doi:{KEEL_DOI}", capsys=capsys)
+    assert code == 0, output
+    assert pubs.read_text().startswith("# yaml-language-server: $schema=")
+    assert [p.id for p in load_section(pubs, "publications")] == ["example2025keel"]
