@@ -21,7 +21,7 @@ from fake_services import RECORDED, SERVICE_VARIABLES, Answer, FakeServices
 
 from macros.__main__ import main
 from macros.loader import load_section
-from macros.scholarly.http import retry_after
+from macros.scholarly.http import ARXIV, DBLP, HttpSettings, ScholarlyHttp, retry_after
 
 S2_BATCH = "/graph/v1/paper/batch"
 HARBOR_DOI = "10.5555/3600006.3613165"
@@ -54,6 +54,7 @@ def example(project: Path, services: FakeServices, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("HOMEPAGE_HTTP_BACKOFF", "0.05")
     monkeypatch.setenv("HOMEPAGE_HTTP_PACE", "0.01")  # services' intervals / 100
     monkeypatch.setenv("OPENALEX_API_KEY", "test-key")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")  # a machine's proxy must not see the fake
     return project
 
 
@@ -200,6 +201,7 @@ FAULTS = {
         200, b'{"status": "ok", "message": [', {"Content-Type": "application/json"}
     ),
     "slow": Answer(delay=2.0),  # longer than HOMEPAGE_HTTP_TIMEOUT=0.5
+    "wrong shape": Answer(200, b'{"data": null}', {"Content-Type": "application/json"}),
     "dropped": Answer(body=b'{"status": "ok", "message": {"title": ["x"]}}' * 50, drop=True),
 }
 
@@ -378,3 +380,42 @@ def test_add_to_a_missing_publications_file(
     assert code == 0, output
     assert pubs.read_text().startswith("# yaml-language-server: $schema=")
     assert [p.id for p in load_section(pubs, "publications")] == ["example2025keel"]
+
+
+def test_a_service_that_does_not_answer_is_asked_once_per_run(
+    example: Path, services: FakeServices, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pubs = example / "data" / "publications.yml"
+    with pubs.open("a") as file:
+        for number in range(1, 5):
+            file.write(
+                f"\n- {{id: example2021paper{number}, title: Paper {number},"
+                " authors: [Ada Example], venue: Example Journal, year: 2021, type: journal,"
+                f" doi: 10.5555/{number}}}\n"
+            )
+    serve_counts(services, Answer(body=b"[" + b", ".join([b"null"] * 6) + b"]"))
+    for number in range(1, 5):
+        services.route("GET", f"/works/10.5555/{number}", FAULTS["slow"])
+    services.route("GET", f"/works/{HARBOR_DOI}", FAULTS["slow"])
+    code, output = command(example, "refresh-metrics", capsys=capsys)
+    assert code == 1
+    crossref_asked = [r for r in services.requests if r.path.startswith("/works/10.5555/")]
+    assert len(crossref_asked) == 1, "after one timeout, Crossref is not asked again"
+    assert output.count("Crossref: no answer within 0.5 s") == 5  # every paper reported
+    assert output.count("failed  ") == 5, output  # and no other service failed
+
+
+def test_requests_keep_each_services_pace(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+    http = ScholarlyHttp("test", HttpSettings(pace=1.0), sleep=waits.append)
+    monkeypatch.setattr(http.session, "request", lambda *args, **kwargs: _ok())
+    http.request(ARXIV, "GET", "/api/query")
+    http.request(ARXIV, "GET", "/api/query")
+    http.request(DBLP, "GET", "/rec/x.xml")
+    assert len(waits) == 1 and 2.9 < waits[0] <= 3.0  # arXiv: one request every 3 s
+
+
+def _ok() -> requests.Response:
+    answer = requests.Response()
+    answer.status_code = 200
+    return answer

@@ -120,7 +120,6 @@ class ScholarlyHttp:
         self.sleep = sleep
         self.session = requests.Session()
         self.session.headers["User-Agent"] = agent
-        self.session.trust_env = False  # no proxies or .netrc credentials from the machine
         self._last_request: dict[str, float] = {}
         self._down: dict[str, ServiceError] = {}
 
