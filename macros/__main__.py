@@ -3,7 +3,7 @@
 `python -m macros check` validates data/ and the cv.json made from it;
 `python -m macros schema` rewrites schemas/;
 `python -m macros import-bibtex refs.bib` appends new papers from BibTeX to data/publications.yml;
-`python -m macros add arXiv:2502.02770` (or doi:..., dblp:...) appends one paper from the web;
+`python -m macros add arXiv:1706.03762` (or doi:..., dblp:...) appends one paper from the web;
 `python -m macros refresh-metrics` stores citation counts in data/metrics.yml.
 """
 

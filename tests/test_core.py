@@ -15,7 +15,7 @@ from macros.loader import DataError, load_site_data
 ADAPTER = {"plugin", "hooks"}  # the only modules that may import MkDocs
 CORE = sorted(
     path.stem for path in (ROOT / "macros").glob("*.py") if path.stem not in ADAPTER | {"__main__"}
-)
+) + sorted(f"scholarly.{path.stem}" for path in (ROOT / "macros" / "scholarly").glob("*.py"))
 
 
 @pytest.mark.parametrize("module", CORE)

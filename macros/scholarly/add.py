@@ -42,7 +42,7 @@ class AddResult:
 
 
 def parse_reference(ref: str) -> tuple[Service, str]:
-    """`arXiv:2502.02770v2` -> (ARXIV, '2502.02770'); likewise `doi:...` and `dblp:...`."""
+    """`arXiv:1706.03762v2` -> (ARXIV, '1706.03762'); likewise `doi:...` and `dblp:...`."""
     prefix, _, value = ref.strip().partition(":")
     value = value.strip()
     kind = prefix.lower()
@@ -50,7 +50,7 @@ def parse_reference(ref: str) -> tuple[Service, str]:
         value = re.sub(r"v\d+$", "", value)
         if ARXIV_ID.match(value):
             return ARXIV, value
-        raise BadReference(f"'{ref}': an arXiv id looks like arXiv:2502.02770")
+        raise BadReference(f"'{ref}': an arXiv id looks like arXiv:1706.03762")
     if kind == "doi":
         value = re.sub(r"^https?://(dx\.)?doi\.org/", "", value)
         if _DOI.match(value):
@@ -59,8 +59,8 @@ def parse_reference(ref: str) -> tuple[Service, str]:
     if kind == "dblp":
         if DBLP_KEY.match(value):
             return DBLP, value
-        raise BadReference(f"'{ref}': a DBLP key looks like dblp:conf/osdi/LinHZYYCQ24")
-    raise BadReference(f"'{ref}': expected arXiv:ID, doi:DOI or dblp:KEY (e.g. arXiv:2502.02770)")
+        raise BadReference(f"'{ref}': a DBLP key looks like dblp:conf/nips/VaswaniSPUJGKP17")
+    raise BadReference(f"'{ref}': expected arXiv:ID, doi:DOI or dblp:KEY (e.g. arXiv:1706.03762)")
 
 
 def _metadata(http: ScholarlyHttp, service: Service, key: str, profile: Profile) -> PaperMetadata:

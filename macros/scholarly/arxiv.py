@@ -1,6 +1,6 @@
 """arXiv: a paper's metadata from the arXiv API (an Atom feed), by its arXiv id.
 
-API: `GET /api/query?id_list=2502.02770` (arXiv API User's Manual). arXiv asks for no more
+API: `GET /api/query?id_list=1706.03762` (arXiv API User's Manual). arXiv asks for no more
 than one request every three seconds.
 """
 

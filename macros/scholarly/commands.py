@@ -23,7 +23,7 @@ def add_scholarly_commands(commands: argparse._SubParsersAction) -> None:  # typ
     adder = commands.add_parser(
         "add", help="append one paper, by arXiv id, DOI or DBLP key, to data/publications.yml"
     )
-    adder.add_argument("ref", help="arXiv:2502.02770, doi:10.1145/... or dblp:conf/osdi/...")
+    adder.add_argument("ref", help="arXiv:1706.03762, doi:10.1145/... or dblp:conf/osdi/...")
     adder.add_argument("--dry-run", action="store_true", help="print the entry, write nothing")
     commands.add_parser(
         "refresh-metrics", help="store citation counts from open services in data/metrics.yml"

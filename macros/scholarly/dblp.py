@@ -1,4 +1,4 @@
-"""DBLP: a record's metadata by its key (`conf/osdi/LinHZYYCQ24`), as DBLP's XML.
+"""DBLP: a record's metadata by its key (`conf/nips/VaswaniSPUJGKP17`), as DBLP's XML.
 
 API: `GET /rec/{key}.xml` answers `<dblp><inproceedings key=...>...</inproceedings></dblp>`
 (dblp's "How to use the dblp API" FAQ). DBLP asks for a pause of one to two seconds between

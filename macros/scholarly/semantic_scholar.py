@@ -1,6 +1,6 @@
 """Semantic Scholar: citation counts of many papers in one request, no key needed.
 
-API: `POST /graph/v1/paper/batch?fields=citationCount` with `{"ids": ["ARXIV:2502.02770",
+API: `POST /graph/v1/paper/batch?fields=citationCount` with `{"ids": ["ARXIV:1706.03762",
 "DOI:10.1145/..."]}` answers a list in the same order, `null` where a paper is unknown
 (Semantic Scholar Academic Graph API documentation, "paper batch"). Up to 500 ids a request;
 keyless requests share one pool, so they are sent one a second at most.
