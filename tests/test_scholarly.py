@@ -141,11 +141,15 @@ def test_add_arxiv_doi_and_dblp_append_entries_and_the_site_builds(
         assert "academic-homepage-from-yaml" in agent and "mailto:ada@example.org" in agent
 
     services.stop()
+    (example / "data" / "metrics.yml").write_text(OLD_METRICS)  # counts, total not turned on
     build = run_build(example, tmp_path / "site")
     assert build.returncode == 0, build.output
     for pub in added.values():
         assert pub.title in build.text(f"publications/{pub.id}")
+        assert "cited by" not in build.text(f"publications/{pub.id}")  # no count stored
     assert "Zoë Müller" in build.text("publications")
+    assert "cited by 40 · Semantic Scholar · 2026-01-05" in build.text("publications")
+    assert "in total" not in build.text("")
 
 
 def test_a_paper_already_there_is_refused_and_nothing_changes(
@@ -264,16 +268,6 @@ def test_refresh_metrics_stores_counts_that_the_site_shows_offline(
     assert f"cited by 3 · Semantic Scholar · {today}" in listing
     assert f"Cited 48 times in total (Semantic Scholar · {today})" in build.text("")
     assert "cited by" not in build.text("publications/example2022quiet")
-
-
-def test_without_metrics_file_or_total_setting_nothing_is_shown(
-    example: Path, tmp_path: Path
-) -> None:
-    (example / "data" / "metrics.yml").write_text(OLD_METRICS)
-    build = run_build(example, tmp_path / "site")
-    assert build.returncode == 0, build.output
-    assert "cited by 40 · Semantic Scholar · 2026-01-05" in build.text("publications")
-    assert "in total" not in build.text("")
 
 
 def test_refresh_waits_as_told_after_429(

@@ -1,7 +1,8 @@
 """The command-line side of `add` and `refresh-metrics`: arguments, messages, exit codes.
 
 Exit codes: 0 done; 1 a service failed or the data is invalid (nothing written); 2 a bad
-REF; 3 the paper is already in publications.yml (nothing written). Messages, never tracebacks.
+REF; 3 the paper is already in publications.yml (nothing written); 130 interrupted (Ctrl-C;
+nothing written, the files are replaced in one step). Messages, never tracebacks.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ def run_add(args: argparse.Namespace) -> int:
     data_dir = args.project / "data"
     try:
         result = add_paper(args.ref, data_dir, _http(data_dir), dry_run=args.dry_run)
+    except KeyboardInterrupt:
+        print("add: interrupted; nothing added", file=sys.stderr)
+        return 130
     except BadReference as error:
         print(f"add: {error}", file=sys.stderr)
         return 2
@@ -65,6 +69,9 @@ def run_refresh(args: argparse.Namespace) -> int:
             datetime.now(UTC).date(),
             os.environ.get("OPENALEX_API_KEY") or None,
         )
+    except KeyboardInterrupt:
+        print("refresh-metrics: interrupted; data/metrics.yml left as it was", file=sys.stderr)
+        return 130
     except (ServiceError, DataError, OSError) as error:
         print(f"refresh-metrics: {error}", file=sys.stderr)
         return 1
