@@ -13,9 +13,14 @@ from conftest import ROOT
 from macros.loader import DataError, load_site_data
 
 ADAPTER = {"plugin", "hooks"}  # the only modules that may import MkDocs
-CORE = sorted(
-    path.stem for path in (ROOT / "macros").glob("*.py") if path.stem not in ADAPTER | {"__main__"}
-) + sorted(f"scholarly.{path.stem}" for path in (ROOT / "macros" / "scholarly").glob("*.py"))
+CORE = [
+    *sorted(
+        path.stem
+        for path in (ROOT / "macros").glob("*.py")
+        if path.stem not in ADAPTER | {"__main__"}
+    ),
+    "scholarly.commands",  # imports every module of macros/scholarly
+]
 
 
 @pytest.mark.parametrize("module", CORE)
