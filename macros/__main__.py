@@ -14,7 +14,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .bibtex_import import import_bibtex
+from .bibtex_import import decode_bib, import_bibtex
 from .json_resume import json_resume, schema_problems
 from .loader import DataError, load_site_data
 from .schema import write_schemas
@@ -41,12 +41,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import-bibtex":
         logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # the report says it all
         try:
+            bib_text, encoding = decode_bib(args.bibfile.read_bytes(), str(args.bibfile))
+            if encoding != "utf-8":
+                print(f"read {args.bibfile} as {encoding} (it is not UTF-8)")
             report = import_bibtex(
-                args.bibfile.read_text(encoding="utf-8"),
-                args.project / "data" / "publications.yml",
-                dry_run=args.dry_run,
+                bib_text, args.project / "data" / "publications.yml", dry_run=args.dry_run
             )
-        except (DataError, OSError) as error:
+        except (DataError, OSError, ValueError) as error:
             print(error, file=sys.stderr)
             return 1
         print("\n".join(report.lines()))

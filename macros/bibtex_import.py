@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import bibtexparser
+import charset_normalizer
+import yaml
 from bibtexparser.middlewares import LatexDecodingMiddleware
-from bibtexparser.model import Entry
+from bibtexparser.model import Block, DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
@@ -25,6 +27,11 @@ from ruamel.yaml.comments import CommentedMap
 from .atomic_write import write_atomically
 from .loader import load_section
 from .model import Publication
+
+try:
+    from yaml import CBaseLoader as _FastLoader
+except ImportError:  # PyYAML built without libyaml
+    from yaml import BaseLoader as _FastLoader  # type: ignore[assignment]
 
 TYPE_OF_ENTRY = {
     "inproceedings": "conference",
@@ -42,6 +49,20 @@ TYPE_OF_ENTRY = {
 }
 _ARXIV_ID = re.compile(r"(\d{4}\.\d{4,5})(v\d+)?")
 _DBLP_NUMBER = re.compile(r"\s+\d{4}$")
+
+
+# Text that LaTeX decoding would leave as it is, braces aside: most of a DBLP export. Decoding
+# such values is skipped, which was most of the time an import took.
+_PLAIN_LATEX = re.compile(r"[A-Za-z0-9 .,:;!?()/+@=\n{}-]*")
+
+
+class _LatexDecoding(LatexDecodingMiddleware):
+    """bibtexparser's LaTeX decoding, skipped where there is nothing to decode."""
+
+    def _transform_python_value_string(self, python_string: str) -> tuple[str, str]:
+        if "--" not in python_string and _PLAIN_LATEX.fullmatch(python_string):
+            return python_string.replace("{", "").replace("}", ""), ""
+        return super()._transform_python_value_string(python_string)
 
 
 @dataclass
@@ -180,17 +201,41 @@ def entry_to_fields(entry: Entry, taken_ids: set[str]) -> dict[str, Any]:
     return fields
 
 
+class _KnownPublications:
+    """Ids, DOIs, arXiv ids and titles seen so far, indexed: each look-up costs the same
+    however long the file is, so an import is linear in the number of entries."""
+
+    def __init__(self, pubs: list[Publication]) -> None:
+        self.ids: set[str] = set()
+        self._by: dict[tuple[str, str], str] = {}
+        for pub in pubs:
+            self.add(pub)
+
+    @staticmethod
+    def _keys(pub: Publication) -> list[tuple[str, str]]:
+        keys = [("id", pub.id)]
+        if pub.doi:
+            keys.append(("DOI", pub.doi.lower()))
+        if pub.arxiv:
+            keys.append(("arXiv id", pub.arxiv.split("v")[0]))
+        return [*keys, ("title", normalise_title(pub.title))]
+
+    def add(self, pub: Publication) -> None:
+        self.ids.add(pub.id)
+        for key in self._keys(pub):
+            self._by.setdefault(key, pub.id)
+
+    def duplicate_of(self, pub: Publication) -> str | None:
+        for kind, value in self._keys(pub):
+            other = self._by.get((kind, value))
+            if other is not None:
+                return f"duplicate of {other} (same {kind})"
+        return None
+
+
 def duplicate_of(pub: Publication, existing: list[Publication]) -> str | None:
-    for other in existing:
-        if other.id == pub.id:
-            return f"duplicate of {other.id} (same id)"
-        if pub.doi and other.doi and pub.doi.lower() == other.doi.lower():
-            return f"duplicate of {other.id} (same DOI)"
-        if pub.arxiv and other.arxiv and pub.arxiv.split("v")[0] == other.arxiv.split("v")[0]:
-            return f"duplicate of {other.id} (same arXiv id)"
-        if normalise_title(pub.title) == normalise_title(other.title):
-            return f"duplicate of {other.id} (same title)"
-    return None
+    """Why `pub` is already among `existing` (same id, DOI, arXiv id or title), or None."""
+    return _KnownPublications(existing).duplicate_of(pub)
 
 
 def yaml_text(entries: list[dict[str, Any]]) -> str:
@@ -208,18 +253,76 @@ def yaml_text(entries: list[dict[str, Any]]) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+def decode_bib(data: bytes, name: str) -> tuple[str, str]:
+    """The text of a .bib file and the encoding it was read in: UTF-8 (with or without BOM)
+    when it is, else what charset-normalizer detects; ValueError if it cannot tell."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise ValueError(
+            f"{name}: not UTF-8, and its encoding could not be recognised;"
+            " save it as UTF-8 and import it again"
+        )
+    # Between single-byte code pages that read the bytes equally well, a short file cannot
+    # tell; Windows-1252 (Western European) is by far the most common one in .bib files.
+    if not best.encoding.startswith("utf"):
+        western = charset_normalizer.from_bytes(data, cp_isolation=["cp1252"]).best()
+        if western is not None and western.chaos <= best.chaos:
+            best = western
+    return str(best), best.encoding
+
+
+def _failed_block_reason(block: Block) -> str:
+    if isinstance(block, DuplicateBlockKeyBlock):
+        first = block.previous_block.start_line + 1 if block.previous_block else None
+        where = f" (first used at line {first})" if first else ""
+        return f"duplicate key '{block.key}'{where}; the later entry is not imported"
+    if isinstance(block, DuplicateFieldKeyBlock):
+        return f"an entry with a field given twice ({block.error})"
+    return "not a well-formed BibTeX entry"
+
+
+def _without_empty_flow_list(original: str) -> str:
+    """The file with its top-level `[]` taken out (and nothing else changed), so new entries
+    can follow as a block list; the file as it is if its list is not an empty `[]`."""
+    events = yaml.parse(original, Loader=_FastLoader)
+    first = next(
+        (e for e in events if isinstance(e, (yaml.NodeEvent, yaml.CollectionStartEvent))), None
+    )
+    if not (
+        isinstance(first, yaml.SequenceStartEvent)
+        and first.flow_style
+        and isinstance(next(events, None), yaml.SequenceEndEvent)
+    ):
+        return original
+    # Only comments besides `[]`: short, so the pure-Python parser (whose marks count
+    # characters) gives the exact span of the two brackets.
+    events = yaml.parse(original, Loader=yaml.BaseLoader)
+    start = next(e for e in events if isinstance(e, yaml.SequenceStartEvent)).start_mark.index
+    end = next(e for e in events if isinstance(e, yaml.SequenceEndEvent)).end_mark.index
+    return original[:start] + original[end:]
+
+
 def import_bibtex(bib_text: str, publications_file: Path, dry_run: bool = False) -> ImportReport:
-    """Append the new entries of `bib_text` to `publications_file`; report added and skipped."""
+    """Append the new entries of `bib_text` to `publications_file`; report added and skipped.
+
+    What is in the file stays byte for byte (but a lone `[]`, which a block list replaces),
+    and the import is refused if the existing entries would read differently afterwards."""
     existing: list[Publication] = load_section(publications_file, "publications")
-    library = bibtexparser.parse_string(bib_text, append_middleware=[LatexDecodingMiddleware()])
+    library = bibtexparser.parse_string(bib_text, append_middleware=[_LatexDecoding()])
     report = ImportReport()
     for block in library.failed_blocks:
-        report.skipped.append((f"line {block.start_line + 1}", "not a well-formed BibTeX entry"))
-    known = list(existing)
+        key = getattr(block, "key", None)
+        label = f"{key} (line {block.start_line + 1})" if key else f"line {block.start_line + 1}"
+        report.skipped.append((label, _failed_block_reason(block)))
+    known = _KnownPublications(existing)
     new_fields: list[dict[str, Any]] = []
     for entry in library.entries:
         try:
-            fields = entry_to_fields(entry, {p.id for p in known})
+            fields = entry_to_fields(entry, known.ids)
             pub = Publication(**fields)
         except ValueError as error:  # ValidationError is a ValueError too
             reason = (
@@ -229,36 +332,51 @@ def import_bibtex(bib_text: str, publications_file: Path, dry_run: bool = False)
             )
             report.skipped.append((entry.key, reason))
             continue
-        duplicate = duplicate_of(pub, known)
+        duplicate = known.duplicate_of(pub)
         if duplicate:
             report.skipped.append((entry.key, duplicate))
             continue
-        known.append(pub)
+        known.add(pub)
         new_fields.append(fields)
         report.added.append(pub)
     if new_fields and not dry_run:
-        append_entries(publications_file, new_fields)
+        append_entries(publications_file, new_fields, existing)
     return report
 
 
-def append_entries(publications_file: Path, new_fields: list[dict[str, Any]]) -> None:
+def append_entries(
+    publications_file: Path,
+    new_fields: list[dict[str, Any]],
+    existing: list[Publication] | None = None,
+) -> None:
     """Append entries as YAML text after everything in the file, validate the whole result
-    with the site's model (DataError if it fails), then replace the file atomically."""
+    with the site's model (DataError if it fails), then replace the file atomically.
+
+    What is in the file stays byte for byte (but a lone `[]`, which a block list replaces),
+    and nothing is written if the existing entries would read differently afterwards."""
     original = (
         publications_file.read_text(encoding="utf-8")
         if publications_file.exists()  # a missing file is an empty section
         else "# yaml-language-server: $schema=../schemas/publications.schema.json\n"
     )
+    if existing is None:
+        existing = (
+            load_section(publications_file, "publications") if publications_file.exists() else []
+        )
+    kept = _without_empty_flow_list(original)
     separator = (
         ""
-        if original.endswith("\n\n") or not original
-        else ("\n" if original.endswith("\n") else "\n\n")
+        if kept.endswith("\n\n") or not kept.strip()
+        else ("\n" if kept.endswith("\n") else "\n\n")
     )
-    updated = original + separator + yaml_text(new_fields)
-    if re.search(r"^\s*\[\]\s*$", original, re.M):  # an empty `[]` list becomes a block list
-        updated = re.sub(r"^\s*\[\]\s*$\n?", "", original, flags=re.M) + yaml_text(new_fields)
+    updated = kept + separator + yaml_text(new_fields)
     with tempfile.TemporaryDirectory() as scratch:  # validate the whole file before writing
         candidate = Path(scratch) / publications_file.name
         candidate.write_text(updated, encoding="utf-8")
-        load_section(candidate, "publications", str(publications_file))
+        merged = load_section(candidate, "publications", str(publications_file))
+    if merged[: len(existing)] != existing:
+        raise ValueError(
+            f"{publications_file}: appending would change existing entries (the file ends"
+            " inside a block that keeps trailing lines?); nothing was written"
+        )
     write_atomically(publications_file, updated)

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .bibtex import BibtexOverrideError, parse_override
+from .data_files import data_file_problem, icon_dirs, unknown_icon
 from .model import CustomSection, Profile
 from .sections import (
     MAPPING_FILES,
@@ -341,6 +342,24 @@ def _unknown_metrics_ids(
     ]
 
 
+def _icon_problems(
+    profile: Any, positions: Positions, data_dir: Path, display_dir: str
+) -> list[DataProblem]:
+    """Icons of the profile's links that Material does not have (checked here, not at render
+    time, so the error has a line)."""
+    dirs = icon_dirs(data_dir.resolve().parent)
+    problems = []
+    for index, link in enumerate(profile.links):
+        message = unknown_icon(link.icon, dirs)
+        if message:
+            line, column = positions.get(("links", index, "icon"), (None, None))
+            entry = f"links entry {index + 1} (label '{link.label}')"
+            problems.append(
+                DataProblem(f"{display_dir}/profile.yml", line, column, message, entry, "icon")
+            )
+    return problems
+
+
 def load_site_data(data_dir: Path | str) -> SiteData:
     """Load every section from `data_dir`; raise DataError listing all problems found.
 
@@ -381,6 +400,10 @@ def load_site_data(data_dir: Path | str) -> SiteData:
     positions_of: dict[str, Positions] = {}
     for name in names:
         display = f"{display_dir}/{name}.yml"
+        refused = data_file_problem(data_dir / f"{name}.yml", data_dir.parent)
+        if refused:
+            problems.append(DataProblem(display, None, None, f"the file {refused}"))
+            continue
         try:
             loaded[name], positions_of[name] = _load_file(data_dir / f"{name}.yml", name, display)
         except DataError as error:
@@ -397,6 +420,9 @@ def load_site_data(data_dir: Path | str) -> SiteData:
         )
         problems += news_id_problems(
             loaded.get("news", []), positions_of.get("news", {}), display_dir
+        )
+        problems += _icon_problems(
+            loaded[PROFILE_FILE], positions_of[PROFILE_FILE], data_dir, display_dir
         )
     if problems:
         raise DataError(problems)

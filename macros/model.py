@@ -22,42 +22,11 @@ from pydantic import (
 )
 
 from .paper_pdf import is_local, published_path
+from .safe_values import check_email, check_id, check_line, check_link, check_site_url, check_text
 
 # --- Scalar types ---------------------------------------------------------------------
 
-_URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-_HTTP_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
-_MAILTO = re.compile(r"^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def _check_url(value: str) -> str:
-    """Allow http(s), mailto and site-relative links; refuse `javascript:` and friends."""
-    if _URL_SCHEME.match(value) or value.startswith("//"):
-        if _HTTP_URL.match(value) or _MAILTO.match(value):
-            return value
-        raise ValueError(
-            "expected an http(s):// or mailto: URL, or a site-relative path such as /cv/"
-        )
-    if any(ch.isspace() for ch in value) or not value:
-        raise ValueError("a URL may not be empty or contain spaces")
-    return value
-
-
-def _check_email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise ValueError("expected an e-mail address such as name@example.org")
-    return value
-
-
-def _check_id(value: str) -> str:
-    if not _ID.match(value):
-        raise ValueError(
-            "expected lower-case letters, digits, '-' or '_' (for example curie1903radiation)"
-        )
-    return value
 
 
 def _coerce_partial_date(value: object) -> object:
@@ -83,9 +52,10 @@ def _check_partial_date(value: str) -> str:
     return value
 
 
-Url = Annotated[str, AfterValidator(_check_url)]
-Email = Annotated[str, AfterValidator(_check_email)]
-Identifier = Annotated[str, AfterValidator(_check_id)]
+Url = Annotated[str, AfterValidator(check_link)]
+Email = Annotated[str, AfterValidator(check_email)]
+Identifier = Annotated[str, AfterValidator(check_id)]
+SiteUrl = Annotated[str, AfterValidator(check_site_url)]
 Year = Annotated[int, Field(ge=1900, le=2100, strict=True)]
 PartialDate = Annotated[
     str,
@@ -102,8 +72,13 @@ PartialDate = Annotated[
     ),
 ]
 # Text rendered with Markdown (bold, italics, links); raw HTML in it is shown as text.
-MarkdownText = Annotated[str, Field(min_length=1, json_schema_extra={"format": "markdown"})]
-Text = Annotated[str, Field(min_length=1)]
+MarkdownText = Annotated[
+    str, Field(min_length=1, json_schema_extra={"format": "markdown"}), AfterValidator(check_text)
+]
+# One line of text (names, titles); `MultilineText` may hold line breaks. Neither may hold
+# control characters, noncharacters or bidi overrides (see safe_values).
+Text = Annotated[str, Field(min_length=1), AfterValidator(check_line)]
+MultilineText = Annotated[str, Field(min_length=1), AfterValidator(check_text)]
 
 
 class Entry(BaseModel):
@@ -159,7 +134,7 @@ class ProfileLink(Entry):
 class SiteSettings(Entry):
     """Site-wide settings that belong to the person, so a fork never edits mkdocs.yml for them."""
 
-    url: Annotated[str, Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")] | None = Field(
+    url: SiteUrl | None = Field(
         default=None, description="Where the site is published, e.g. https://example.org/."
     )
     description: Text | None = Field(
@@ -280,7 +255,7 @@ class Publication(Entry):
         default=None,
         description="The full abstract: shown on the paper's page and given to Google Scholar.",
     )
-    bibtex: Text | None = Field(
+    bibtex: MultilineText | None = Field(
         default=None,
         description="A BibTeX entry to publish instead of the generated one (e.g. from DBLP).",
     )

@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .cv_pdf import CvPdfError
+from .data_files import collision_problems
 from .exports import GeneratedPage, site_files
 from .loader import DataError, load_site_data
 from .publication_pages import local_pdf_sources, publication_files, remote_pdf_papers
@@ -62,11 +63,22 @@ def apply_site_settings(config: MkDocsConfig, site: SiteData) -> None:
     if profile.site.description:
         config.site_description = Markup.escape(profile.site.description)
     if profile.site.url and not config.site_url:  # `mkdocs serve` sets its own address
+        # Printed raw in canonical, og:url and 404 links: the model allows no character there
+        # that HTML would read (see safe_values.check_site_url).
         config.site_url = profile.site.url
+    # Material prints `link` into href="..." unescaped: the model refuses quotes and angle
+    # brackets in links, and `&` is escaped here.
     social = [{"icon": "material/email", "link": f"mailto:{profile.email}", "name": "E-mail"}]
     social = social if profile.email else []
     social += [{"icon": link.icon, "link": link.url, "name": link.label} for link in profile.links]
-    config.extra["social"] = social
+    config.extra["social"] = [
+        {
+            "icon": item["icon"],
+            "link": Markup.escape(item["link"]),
+            "name": Markup.escape(item["name"]),
+        }
+        for item in social
+    ]
 
 
 def renderer_for(config: MkDocsConfig) -> SiteRenderer:
@@ -167,6 +179,13 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
         if original is not None:
             files.remove(original)
     generated_files += site_files(site, renderer)
+    taken = {file.dest_uri: file.src_uri for file in files}
+    collisions = collision_problems(
+        taken,
+        [(g.path, g.path) for g in generated_files] + [(p.path, _dest(p.path)) for p in pages],
+    )
+    if collisions:
+        raise PluginError("\n".join(collisions))
     writer = config[_WRITER_KEY] = BackgroundWriter()
     # The slow ones first: the PDF is typeset while the .bib files are written.
     for generated in sorted(generated_files, key=lambda g: not callable(g.content)):
@@ -183,6 +202,11 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
         HtmlPage(file, config, page)  # becomes file.page, which MkDocs then builds
         files.append(file)
     return files
+
+
+def _dest(page_path: str) -> str:
+    """`publications/x.md` -> `publications/x/index.html`, as MkDocs writes a page."""
+    return page_path.removesuffix(".md") + "/index.html"
 
 
 def finish_generated_files(config: MkDocsConfig) -> None:

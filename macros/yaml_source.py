@@ -1,14 +1,16 @@
 """Reading YAML into plain Python while remembering where every value came from.
 
-libyaml (PyYAML's C parser) composes the node tree quickly and gives each node its line and
-column; values are then built from the nodes with YAML 1.2's core rules (only `true`/`false`
-are booleans, dates stay text), the same rules ruamel.yaml uses when the importer writes.
+libyaml (PyYAML's C parser) parses quickly and gives each event its line and column; values
+are built from the events with YAML 1.2's core rules (only `true`/`false` are booleans, dates
+stay text), the same rules ruamel.yaml uses when the importer writes. Reading is bounded:
+aliases are refused, nesting depth and value sizes are limited, each with its line.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -18,6 +20,12 @@ try:
     from yaml import CBaseLoader as _Loader
 except ImportError:  # PyYAML built without libyaml
     from yaml import BaseLoader as _Loader  # type: ignore[assignment]
+
+# Limits that keep a hostile file from exhausting time or memory: the real data needs a
+# depth of 4 and values of a few thousand characters.
+MAX_DEPTH = 32
+MAX_SCALAR_LENGTH = 200_000
+MAX_NUMBER_LENGTH = 100
 
 Location = tuple[int | str, ...]
 Positions = dict[Location, tuple[int, int]]
@@ -40,16 +48,17 @@ class YamlSyntaxError(Exception):
         self.message, self.line, self.column = message, line, column
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
-    value = node.value
-    if node.style:  # quoted or block scalars are always text
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    value = event.value
+    if event.style:  # quoted or block scalars are always text
         return value
     if _NULL.match(value):
         return None
     if value in _BOOL:
         return _BOOL[value]
     if _INT.match(value):
-        return int(value)
+        # Python refuses to read ints of more than 4,300 digits; no field wants one this long.
+        return int(value) if len(value) <= MAX_NUMBER_LENGTH else value
     if _OCT.match(value):
         return int(value[2:], 8)
     if _HEX.match(value):
@@ -63,34 +72,97 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return value
 
 
-def _build(node: yaml.Node, path: Location, positions: Positions) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = str(_build(key_node, (), {}))
-            key_at = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key in result:
-                raise YamlSyntaxError(f'the key "{key}" appears twice in the same entry', *key_at)
-            positions[(*path, key, "@key")] = key_at
-            positions[(*path, key)] = (
-                value_node.start_mark.line + 1,
-                value_node.start_mark.column + 1,
+class _Container:
+    """A mapping or list being built, with where its next value goes."""
+
+    __slots__ = ("key", "key_at", "path", "value")
+
+    def __init__(self, value: dict[str, Any] | list[Any], path: Location) -> None:
+        self.value, self.path = value, path
+        self.key: str | None = None  # a mapping's pending key, once read
+        self.key_at: tuple[int, int] = (0, 0)
+
+
+def _at(event: Any) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def _build(events: Iterator[Any]) -> tuple[Any, Positions]:
+    """Data and positions from parser events, without recursion and without aliases.
+
+    Building from events (not from composed nodes) sees every alias where it is written, so an
+    alias bomb is refused at its line instead of expanding into billions of values.
+    """
+    positions: Positions = {}
+    stack: list[_Container] = []
+    root: Any = None
+    documents = 0
+    for event in events:
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise YamlSyntaxError(
+                    "expected a single document, but found another (a second '---')",
+                    *_at(event),
+                )
+            continue
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlSyntaxError(
+                f"aliases (*{event.anchor}) are not allowed in data files; write the value out",
+                *_at(event),
             )
-            result[key] = _build(value_node, (*path, key), positions)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            positions[(*path, index)] = (item.start_mark.line + 1, item.start_mark.column + 1)
-            items.append(_build(item, (*path, index), positions))
-        return items
-    return _scalar(node)
+        if isinstance(event, yaml.ScalarEvent):
+            if len(event.value) > MAX_SCALAR_LENGTH:
+                raise YamlSyntaxError(
+                    f"a value of {len(event.value):,} characters; at most"
+                    f" {MAX_SCALAR_LENGTH:,} are allowed",
+                    *_at(event),
+                )
+            value: Any = _scalar(event)
+            container: _Container | None = None
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(stack) >= MAX_DEPTH:
+                raise YamlSyntaxError(f"nested more than {MAX_DEPTH} levels deep", *_at(event))
+            value = {} if isinstance(event, yaml.MappingStartEvent) else []
+            container = None  # made below, once its path is known
+        else:  # stream and document ends
+            continue
+        parent = stack[-1] if stack else None
+        if parent is None:
+            root, path = value, ()
+        elif isinstance(parent.value, dict):
+            if parent.key is None:  # this event is a key
+                if not isinstance(event, yaml.ScalarEvent):
+                    raise YamlSyntaxError("a key must be plain text", *_at(event))
+                key = str(value)
+                if key in parent.value:
+                    raise YamlSyntaxError(
+                        f'the key "{key}" appears twice in the same entry', *_at(event)
+                    )
+                parent.key, parent.key_at = key, _at(event)
+                continue
+            key, parent.key = parent.key, None
+            path = (*parent.path, key)
+            positions[(*path, "@key")] = parent.key_at
+            positions[path] = _at(event)
+            parent.value[key] = value
+        else:
+            path = (*parent.path, len(parent.value))
+            positions[path] = _at(event)
+            parent.value.append(value)
+        if not isinstance(event, yaml.ScalarEvent):
+            container = _Container(value, path)
+            stack.append(container)
+    return root, positions
 
 
 def read_yaml(text: str) -> tuple[Any, Positions]:
     """The document's data, and the (line, column) of every mapping value and list item."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        return _build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = (error.problem or error.context or "invalid YAML").strip()
@@ -107,5 +179,3 @@ def read_yaml(text: str) -> tuple[Any, Positions]:
         ) from None
     except yaml.YAMLError as error:
         raise YamlSyntaxError(str(error), None, None) from None
-    positions: Positions = {}
-    return (None if node is None else _build(node, (), positions)), positions
