@@ -1,11 +1,15 @@
 """BibTeX out: one entry per publication, written with bibtexparser (never by concatenation).
 
-Keys are the publication ids, so they never change once published. Text fields are encoded
-for LaTeX with pylatexenc (`&` -> `\\&`, `é` -> `\\'e`); URLs, DOIs and arXiv ids are left as is.
+Keys are the publication ids, so they never change once published. LaTeX's special characters
+in text fields are encoded (`&` -> `\\&`); other characters stay as they are (UTF-8). Capitals
+in titles and names that BibTeX would split are protected with braces. URLs, DOIs and arXiv
+ids are left as is.
 An entry may carry its own `bibtex`, which is then used verbatim (after a parse check).
 """
 
 from __future__ import annotations
+
+import re
 
 import bibtexparser
 from bibtexparser.entrypoint import default_unparse_stack
@@ -41,15 +45,55 @@ class BibtexOverrideError(ValueError):
     """A publication's own `bibtex` text is not exactly one well-formed entry."""
 
 
-# ASCII text without these characters is LaTeX already (most titles and names). Only the rest
-# goes through the encoder, which is most of the time writing BibTeX would take otherwise.
+# Characters LaTeX reads as markup. Only these are encoded: everything else, non-ASCII letters
+# and CJK included, is written as it is (the .bib files are UTF-8, which biber, bibtexu and
+# LaTeX's inputenc read), so no character is lost and none makes the encoder warn.
 _LATEX_SPECIAL = frozenset('"#$%&<>\\^_{}~')
+_LATEX_OF = {
+    char: unicode_to_latex(char, non_ascii_only=False, replacement_latex_protection="braces")
+    for char in _LATEX_SPECIAL
+}
+# BibTeX counts every brace, escaped or not: a lone `{` must not be written as `\{`.
+_LATEX_OF_LONE_BRACE = _LATEX_OF | {"{": r"{\textbraceleft}", "}": r"{\textbraceright}"}
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+
+
+def _braces_balance(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def latex(text: str) -> str:
-    if text.isascii() and _LATEX_SPECIAL.isdisjoint(text):
+    """Text for a BibTeX field: LaTeX's special characters encoded, braces balanced."""
+    if _LATEX_SPECIAL.isdisjoint(text):
         return text
-    return unicode_to_latex(text, non_ascii_only=False, replacement_latex_protection="braces")
+    table = _LATEX_OF if _braces_balance(text) else _LATEX_OF_LONE_BRACE
+    return "".join(table.get(char, char) for char in text)
+
+
+def latex_title(text: str) -> str:
+    """A title whose capitals survive BibTeX styles, which lower-case titles ('LLM-based'
+    would print as 'llm-based'): each word with a capital letter is put in braces."""
+    words = []
+    for word in latex(text).split(" "):
+        if not any(char.isupper() for char in word):
+            words.append(word)
+        elif _braces_balance(word):
+            words.append("{" + word + "}")
+        else:  # part of an escaped pair of braces: protect the letters one by one
+            words.append("".join("{" + c + "}" if c.isupper() else c for c in word))
+    return " ".join(words)
+
+
+def latex_name(name: str) -> str:
+    """An author for the `author` field: braced whole where BibTeX would split it (a name
+    with the word 'and', such as a team's) or turn it around (a comma)."""
+    text = latex(name)
+    return "{" + text + "}" if _AND.search(name) or "," in name else text
 
 
 def _format() -> BibtexFormat:
@@ -63,8 +107,8 @@ def publication_entry(pub: Publication) -> Entry:
     """The bibtexparser entry generated from the publication's fields."""
     entry_type = ENTRY_TYPES[pub.type]
     fields = [
-        ("title", latex(pub.title)),
-        ("author", " and ".join(latex(a.name) for a in pub.authors)),
+        ("title", latex_title(pub.title)),
+        ("author", " and ".join(latex_name(a.name) for a in pub.authors)),
         (VENUE_FIELDS[entry_type], latex(pub.venue)),
         ("year", str(pub.year)),
     ]

@@ -17,6 +17,7 @@ from typing import Any
 import typst
 
 from .markup import markdown_plain
+from .pdf_fonts import MissingGlyphError, font_dirs_for
 from .rendering import TEMPLATES_DIR, author_marks
 from .sections import SiteData
 from .views import EntryView, Line, absolute_url
@@ -94,15 +95,23 @@ def cv_data(site: SiteData, site_url: str | None = None) -> dict[str, Any]:
     }
 
 
-def render_cv_pdf(data: dict[str, Any], template: Path = TEMPLATES_DIR / CV_TEMPLATE) -> bytes:
+def render_cv_pdf(
+    data: dict[str, Any], template: Path = TEMPLATES_DIR / CV_TEMPLATE, site: SiteData | None = None
+) -> bytes:
     """Typeset the CV as tagged PDF/UA-1 (headings, reading order, alt texts), so screen
-    readers can move by section; raises CvPdfError with Typst's message if it cannot."""
+    readers can move by section; raises CvPdfError with Typst's message if it cannot, or
+    naming the fields whose characters no font has (see pdf_fonts)."""
+    try:
+        font_paths = font_dirs_for(data, site)
+    except MissingGlyphError as error:
+        raise CvPdfError(str(error)) from None
     try:
         return typst.compile(
             str(template),
             sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
             ignore_system_fonts=True,
             pdf_standards=["ua-1"],
+            font_paths=font_paths,
         )
     except typst.TypstError as error:
         raise CvPdfError(f"{template.name}: {error}") from None

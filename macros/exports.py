@@ -63,7 +63,7 @@ def site_files(site: SiteData, renderer: SiteRenderer) -> list[GeneratedFile]:
     site_url = site.profile.site.url
     pdf_data = cv_data(site, site_url)
     files = [
-        GeneratedFile(CV_PDF_PATH, partial(render_cv_pdf, pdf_data)),
+        GeneratedFile(CV_PDF_PATH, partial(render_cv_pdf, pdf_data, site=site)),
         GeneratedFile(CV_JSON_PATH, json_resume_text(site, site_url)),
         GeneratedFile(FEED_PATH, news_feed(site, site_url or "/")),
         GeneratedFile(".nojekyll", ""),

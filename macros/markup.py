@@ -16,7 +16,12 @@ from markupsafe import Markup
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("strikethrough")
+    # No images: a picture from another host would be a third-party request on every visit.
+    return (
+        MarkdownIt("commonmark", {"html": False, "typographer": False})
+        .enable("strikethrough")
+        .disable("image")
+    )
 
 
 @lru_cache(maxsize=4096)  # a summary shows on several pages; convert it once

@@ -126,11 +126,15 @@ def test_latex_special_characters_round_trip() -> None:
     assert fields["journal"] == "Journal of A & B"
 
 
-def test_plain_text_skips_the_latex_encoder_with_the_same_result() -> None:
+def test_latex_encodes_only_ascii_specials_and_keeps_unicode() -> None:
     for code in range(0x250):
         text = f"a{chr(code)}b"
-        expected = unicode_to_latex(
-            text, non_ascii_only=False, replacement_latex_protection="braces"
+        if chr(code) in "{}":  # alone, a brace is unbalanced: see the hostile-data tests
+            continue
+        expected = (
+            unicode_to_latex(text, non_ascii_only=False, replacement_latex_protection="braces")
+            if chr(code).isascii()
+            else text
         )
         assert latex(text) == expected, repr(text)
 

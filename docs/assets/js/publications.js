@@ -33,7 +33,7 @@
     function matches(item, values) {
       if (values.year && item.dataset.year !== values.year) return false;
       if (values.type && item.dataset.type !== values.type) return false;
-      if (values.topic && (item.dataset.topics || "").split("|").indexOf(values.topic) < 0) {
+      if (values.topic && JSON.parse(item.dataset.topics || "[]").indexOf(values.topic) < 0) {
         return false;
       }
       if (values.q) {
