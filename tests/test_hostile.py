@@ -373,6 +373,18 @@ def test_bibtex_keeps_capitals_and_team_names_through_a_style(tmp_path: Path) ->
     assert "王小明" in publication_bibtex(pub)  # UTF-8, not LaTeX escapes
 
 
+@pytest.mark.parametrize("text", ["a { b", "a } b", "} {", "\\{", "{{x}", "Ab}C{D"])
+def test_bibtex_braces_balance_for_bibtex_itself(text: str) -> None:
+    """BibTeX counts every brace, escaped or not: a lone one must not unbalance the entry."""
+    site = load_site_data(FIXTURE)
+    author = type(site.publications[0].authors[0])(name=text)
+    pub = site.publications[0].model_copy(
+        update={"title": text, "venue": text, "award": text, "authors": [author]}
+    )
+    data, _ = formatted(publication_bibtex(pub))
+    assert len(data.entries[pub.id].persons["author"]) == 1
+
+
 def test_unicode_in_bibtex_makes_no_encoder_warnings(caplog: pytest.LogCaptureFixture) -> None:
     site = load_site_data(FIXTURE)
     pub = site.publications[0].model_copy(update={"title": "中文标题 ÆØÅ ß 𝔘"})
@@ -822,4 +834,5 @@ def test_hostile_values_build_into_text_everywhere(tmp_path: Path) -> None:
             pybtex.database.parse_string(text, "bibtex")
     home = build.page("")
     assert "{{ config }}" in home  # shown as written, never run as Jinja
-    assert 'href="https://example.org/?a=1&amp;b=2"' in home  # Material's footer, escaped
+    footer = re.findall(r'<a href="([^"]*)"[^>]*class="md-social__link"', home)
+    assert "https://example.org/?a=1&amp;b=2" in footer  # Material's template, escaped by us
