@@ -33,29 +33,27 @@ def character_name(char: str) -> str:
     return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
 
 
+# U+xFFFE and U+xFFFF of every plane (U+FDD0-U+FDEF are below).
+_NONCHARACTERS = "".join(
+    chr(plane | 0xFFFE) + chr(plane | 0xFFFF) for plane in range(0, 0x110000, 0x10000)
+)
+_FORBIDDEN_IN_TEXT = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + _NONCHARACTERS
+    + "".join(sorted(_BIDI_CONTROLS))
+)
+_FORBIDDEN_IN_LINE = re.compile(f"[{_FORBIDDEN_IN_TEXT}\\n]")
+_FORBIDDEN_IN_LINES = re.compile(f"[{_FORBIDDEN_IN_TEXT}]")
+
+
 def forbidden_character(text: str, multiline: bool) -> str | None:
     """The first character that no text field may hold, or None.
 
     Refused: C0 controls (but tab, and newline where `multiline`), DEL and C1 controls,
     surrogates, noncharacters (U+FDD0-U+FDEF and U+xFFFE/U+xFFFF) and bidi overrides/isolates.
     """
-    for char in text:
-        code = ord(char)
-        if code < 0x20:
-            if char == "\t" or (multiline and char == "\n"):
-                continue
-            return char
-        if code < 0x7F:
-            continue
-        if (
-            code <= 0x9F
-            or 0xD800 <= code <= 0xDFFF
-            or 0xFDD0 <= code <= 0xFDEF
-            or (code & 0xFFFE) == 0xFFFE
-            or char in _BIDI_CONTROLS
-        ):
-            return char
-    return None
+    match = (_FORBIDDEN_IN_LINES if multiline else _FORBIDDEN_IN_LINE).search(text)
+    return match.group() if match else None
 
 
 def check_text(value: str, multiline: bool = True) -> str:
