@@ -536,6 +536,13 @@ TEXT_FIELDS = [
     ("skills.yml", (0, "category"), False),
     ("skills.yml", (0, "items", 0), False),
     ("news.yml", (0, "text"), True),
+    ("publications.yml", (0, "abstract"), True),
+    ("service.yml", ("title",), False),
+    ("service.yml", ("entries", 0, "title"), False),
+    ("service.yml", ("entries", 0, "organization"), False),
+    ("service.yml", ("entries", 0, "role"), False),
+    ("service.yml", ("entries", 0, "location"), False),
+    ("service.yml", ("entries", 0, "details"), True),
 ]
 LINK_FIELDS = [
     ("profile.yml", ("links", 0, "url")),
@@ -545,6 +552,7 @@ LINK_FIELDS = [
     ("publications.yml", (0, "links", "slides")),
     ("talks.yml", (0, "links", "video")),
     ("projects.yml", (0, "links", "website")),
+    ("service.yml", ("entries", 0, "links", "Website")),
 ]
 HOSTILE_PIECES = [
     "<script>alert(1)</script>",
