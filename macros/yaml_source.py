@@ -3,7 +3,7 @@
 libyaml (PyYAML's C parser) parses quickly and gives each event its line and column; values
 are built from the events with YAML 1.2's core rules (only `true`/`false` are booleans, dates
 stay text), the same rules ruamel.yaml uses when the importer writes. Reading is bounded:
-aliases are refused, nesting depth and value sizes are limited, each with its line.
+what aliases stand for is capped, nesting depth and value sizes are limited, each with its line.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ except ImportError:  # PyYAML built without libyaml
 MAX_DEPTH = 32
 MAX_SCALAR_LENGTH = 200_000
 MAX_NUMBER_LENGTH = 100
+MAX_ALIASED_VALUES = 10_000
 
 Location = tuple[int | str, ...]
 Positions = dict[Location, tuple[int, int]]
@@ -75,12 +76,13 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
 class _Container:
     """A mapping or list being built, with where its next value goes."""
 
-    __slots__ = ("key", "key_at", "path", "value")
+    __slots__ = ("anchor", "key", "key_at", "path", "size", "value")
 
-    def __init__(self, value: dict[str, Any] | list[Any], path: Location) -> None:
-        self.value, self.path = value, path
+    def __init__(self, value: dict[str, Any] | list[Any], path: Location, anchor: str | None):
+        self.value, self.path, self.anchor = value, path, anchor
         self.key: str | None = None  # a mapping's pending key, once read
         self.key_at: tuple[int, int] = (0, 0)
+        self.size = 1  # values in it, counting what aliases in it stand for
 
 
 def _at(event: Any) -> tuple[int, int]:
@@ -88,13 +90,16 @@ def _at(event: Any) -> tuple[int, int]:
 
 
 def _build(events: Iterator[Any]) -> tuple[Any, Positions]:
-    """Data and positions from parser events, without recursion and without aliases.
+    """Data and positions from parser events, without recursion.
 
-    Building from events (not from composed nodes) sees every alias where it is written, so an
-    alias bomb is refused at its line instead of expanding into billions of values.
+    An alias (`*name`) is the anchored value itself, not a copy, and what each one stands for
+    is counted: past MAX_ALIASED_VALUES the file is refused at the alias's line, so an alias
+    bomb never expands (into billions of values, for whatever reads the data next).
     """
     positions: Positions = {}
     stack: list[_Container] = []
+    anchors: dict[str, tuple[Any, int]] = {}  # name -> (value, number of values in it)
+    aliased = 0
     root: Any = None
     documents = 0
     for event in events:
@@ -107,27 +112,43 @@ def _build(events: Iterator[Any]) -> tuple[Any, Positions]:
                 )
             continue
         if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            stack.pop()
+            done = stack.pop()
+            if done.anchor is not None:
+                anchors[done.anchor] = (done.value, done.size)
+            if stack:
+                stack[-1].size += done.size
             continue
+        size = 1
         if isinstance(event, yaml.AliasEvent):
-            raise YamlSyntaxError(
-                f"aliases (*{event.anchor}) are not allowed in data files; write the value out",
-                *_at(event),
-            )
-        if isinstance(event, yaml.ScalarEvent):
+            if event.anchor not in anchors:
+                inside = any(c.anchor == event.anchor for c in stack)
+                raise YamlSyntaxError(
+                    f"the alias *{event.anchor} "
+                    + ("is inside the value it names" if inside else "names no anchor before it"),
+                    *_at(event),
+                )
+            value, size = anchors[event.anchor]
+            aliased += size
+            if aliased > MAX_ALIASED_VALUES:
+                raise YamlSyntaxError(
+                    f"aliases (*name) here stand for more than {MAX_ALIASED_VALUES:,} values;"
+                    " write the values out",
+                    *_at(event),
+                )
+        elif isinstance(event, yaml.ScalarEvent):
             if len(event.value) > MAX_SCALAR_LENGTH:
                 raise YamlSyntaxError(
                     f"a value of {len(event.value):,} characters; at most"
                     f" {MAX_SCALAR_LENGTH:,} are allowed",
                     *_at(event),
                 )
-            value: Any = _scalar(event)
-            container: _Container | None = None
+            value = _scalar(event)
+            if event.anchor is not None:
+                anchors[event.anchor] = (value, 1)
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if len(stack) >= MAX_DEPTH:
                 raise YamlSyntaxError(f"nested more than {MAX_DEPTH} levels deep", *_at(event))
             value = {} if isinstance(event, yaml.MappingStartEvent) else []
-            container = None  # made below, once its path is known
         else:  # stream and document ends
             continue
         parent = stack[-1] if stack else None
@@ -135,7 +156,7 @@ def _build(events: Iterator[Any]) -> tuple[Any, Positions]:
             root, path = value, ()
         elif isinstance(parent.value, dict):
             if parent.key is None:  # this event is a key
-                if not isinstance(event, yaml.ScalarEvent):
+                if isinstance(value, (dict, list)):
                     raise YamlSyntaxError("a key must be plain text", *_at(event))
                 key = str(value)
                 if key in parent.value:
@@ -153,9 +174,10 @@ def _build(events: Iterator[Any]) -> tuple[Any, Positions]:
             path = (*parent.path, len(parent.value))
             positions[path] = _at(event)
             parent.value.append(value)
-        if not isinstance(event, yaml.ScalarEvent):
-            container = _Container(value, path)
-            stack.append(container)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            stack.append(_Container(value, path, event.anchor))
+        elif parent is not None:
+            parent.size += size
     return root, positions
 
 
