@@ -55,7 +55,16 @@ def _check_partial_date(value: str) -> str:
 Url = Annotated[str, AfterValidator(check_link)]
 Email = Annotated[str, AfterValidator(check_email)]
 Identifier = Annotated[str, AfterValidator(check_id)]
-SiteUrl = Annotated[str, AfterValidator(check_site_url)]
+SiteUrl = Annotated[
+    str,
+    AfterValidator(check_site_url),
+    Field(
+        json_schema_extra={
+            "format": "uri",
+            "pattern": r"^https?://[^\s/?#&\"'<>\\]+(/[^\s?#&\"'<>\\]*)?$",
+        }
+    ),
+]
 Year = Annotated[int, Field(ge=1900, le=2100, strict=True)]
 PartialDate = Annotated[
     str,
