@@ -160,7 +160,7 @@ class Profile(Entry):
     name: Text
     name_variants: list[Text] = Field(
         default_factory=list,
-        description="Other spellings in author lists (e.g. 'C. Lin'); all are highlighted.",
+        description="Other spellings in author lists (e.g. 'A. Lovelace'); all are highlighted.",
     )
     position: Text | None = None
     affiliation: Text | None = None

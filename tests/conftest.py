@@ -9,12 +9,21 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pytest
 
+from macros.loader import load_site_data
+from macros.model import SiteData
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "data", "docs", "macros", "overrides", "schemas")
+# The fictional person most tests run on: every section, with the edge cases a real record has.
+FIXTURE_DATA = ROOT / "tests" / "fixtures" / "person" / "data"
+# The fixture person's strings the tests look for, in one place.
+PERSON = "Elena Vasquez-Thorn"
+SITE_URL = "https://elena.example.org/"
 
 
 @dataclass
@@ -22,6 +31,15 @@ class Build:
     returncode: int
     output: str
     site: Path
+    data_dir: Path = FIXTURE_DATA
+
+    @cached_property
+    def data(self) -> SiteData:
+        """The validated data the site was built from."""
+        return load_site_data(self.data_dir)
+
+    def has_page(self, url: str) -> bool:
+        return (self.site / url / "index.html").is_file()
 
     def page(self, url: str) -> str:
         """The HTML of the page at `url` ('' for the home page, 'cv' for /cv/)."""
@@ -52,7 +70,9 @@ def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
     return found[occurrence - 1]
 
 
-def copy_project(destination: Path) -> Path:
+def copy_project(destination: Path, data: Path | None = FIXTURE_DATA) -> Path:
+    """The project's pages, code and theme in `destination`, with the fixture person's data
+    (or `data=None`: the project's own data/)."""
     for part in PROJECT_PARTS:
         source = ROOT / part
         if source.is_dir():
@@ -61,6 +81,13 @@ def copy_project(destination: Path) -> Path:
             )
         elif source.exists():
             shutil.copy2(source, destination / part)
+    if data is not None:
+        shutil.rmtree(destination / "data")
+        shutil.copytree(data, destination / "data")
+        for path in (destination / "data").glob("*.yml"):
+            # The schema line points at the project's schemas/ from data/.
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace("$schema=../../../../schemas/", "$schema=../schemas/"))
     return destination
 
 
@@ -73,21 +100,37 @@ def run_build(project: Path, site: Path, strict: bool = True) -> Build:
     result = subprocess.run(
         command, cwd=project, capture_output=True, text=True, env=env, timeout=300
     )
-    return Build(result.returncode, result.stdout + result.stderr, site)
+    return Build(result.returncode, result.stdout + result.stderr, site, project / "data")
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """The real project, built once strictly."""
-    site = tmp_path_factory.mktemp("site")
+    """The project with the fictional person's data, built once strictly."""
+    project = copy_project(tmp_path_factory.mktemp("person"))
+    build = run_build(project, project / "site")
+    assert build.returncode == 0, build.output
+    return build
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The project as it is, with its own data/, built once strictly. Tests on it check the
+    data generically (a fork replaces data/), never by the owner's strings."""
+    site = tmp_path_factory.mktemp("real-site")
     build = run_build(ROOT, site)
     assert build.returncode == 0, build.output
     return build
 
 
+@pytest.fixture(params=["person", "real"])
+def any_site(request: pytest.FixtureRequest) -> Build:
+    """Each of the two builds in turn, for the checks that hold for any data."""
+    return request.getfixturevalue("built_site" if request.param == "person" else "real_site")
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A throwaway copy of the project that a test may edit."""
+    """A throwaway copy of the project, with the fictional person's data, that a test may edit."""
     destination = tmp_path / "project"
     destination.mkdir()
     return copy_project(destination)

@@ -9,21 +9,52 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import ROOT, Build, run_build
+from conftest import PERSON, SITE_URL, Build, run_build
 from pypdf import PdfReader
 
 from macros.exports import custom_domain
+from macros.feed import news_feed
 from macros.json_resume import SCHEMA_PATH, json_resume, schema_problems
-from macros.loader import load_site_data
 from macros.markup import markdown_plain
+from macros.model import SECTION_MODELS, SiteData
 
-SITE = load_site_data(ROOT / "data")
 ATOM = "{http://www.w3.org/2005/Atom}"
+# The field that names an entry of each list section; every entry must be in the PDF and cv.json.
+ENTRY_LABELS = {
+    "education": "institution",
+    "experience": "organization",
+    "publications": "title",
+    "talks": "title",
+    "teaching": "course",
+    "awards": "title",
+    "projects": "name",
+    "skills": "category",
+}
+# Not in JSON Resume's vocabulary, and not on the PDF: the home page and the feed carry them.
+NOT_IN_CV = {"news"}
+CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def pdf_text(path: Path) -> str:
     reader = PdfReader(path)
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def pdf_runs(path: Path) -> list[tuple[str, str]]:
+    """(font name, text) of each run of text in the PDF, in reading order."""
+    runs: list[tuple[str, str]] = []
+
+    def visit(text: str, cm: object, tm: object, font: dict | None, size: object) -> None:
+        if text.strip():
+            runs.append((str((font or {}).get("/BaseFont", "")), text.strip()))
+
+    for page in PdfReader(path).pages:
+        page.extract_text(visitor_text=visit)
+    return runs
+
+
+def bold_texts(path: Path) -> list[str]:
+    return [text for font, text in pdf_runs(path) if "Bold" in font]
 
 
 def pdf_links(path: Path) -> set[str]:
@@ -41,35 +72,57 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@pytest.fixture(scope="module")
-def cv_pdf(built_site: Build) -> Path:
-    return built_site.site / "cv.pdf"
+def pdf_facts(site: SiteData) -> dict[str, list[str]]:
+    """What the PDF must show of each section, generically (any person's data)."""
+    return {
+        "profile": [site.profile.name, site.profile.email or "", *site.profile.interests],
+        "education": [e.institution for e in site.education]
+        + [e.degree for e in site.education]
+        + [c.name for e in site.education for c in e.courses]
+        + [markdown_plain(d) for e in site.education for d in e.details],
+        "publications": [p.title for p in site.publications]
+        + [a.name for p in site.publications for a in p.authors]
+        + [p.venue for p in site.publications],
+        "experience": [e.organization for e in site.experience]
+        + [markdown_plain(h) for e in site.experience for h in e.highlights],
+        "talks": [t.title for t in site.talks] + [t.event for t in site.talks],
+        "teaching": [t.course for t in site.teaching] + [t.institution for t in site.teaching],
+        "awards": [a.title for a in site.awards] + [a.note or "" for a in site.awards],
+        "projects": [p.name for p in site.projects],
+        "skills": [g.category for g in site.skills] + [i for g in site.skills for i in g.items],
+    }
 
 
-def test_pdf_cv_carries_every_section(cv_pdf: Path) -> None:
-    reader = PdfReader(cv_pdf)
-    assert 1 <= len(reader.pages) <= 2
+def test_pdf_cv_carries_every_section(any_site: Build) -> None:
+    """Every entry of every section (news aside) is in the PDF, for any person's data."""
+    cv_pdf = any_site.site / "cv.pdf"
+    assert 1 <= len(PdfReader(cv_pdf).pages) <= 2
     text = squash(pdf_text(cv_pdf))
-    facts = [SITE.profile.name, SITE.profile.email or ""]
-    facts += [e.institution for e in SITE.education] + [
-        c.name for e in SITE.education for c in e.courses
-    ]
-    facts += [p.title for p in SITE.publications] + [
-        a.name for p in SITE.publications for a in p.authors
-    ]
-    facts += [e.organization for e in SITE.experience] + [t.title for t in SITE.talks]
-    facts += [t.course for t in SITE.teaching] + [a.title for a in SITE.awards]
-    facts += [p.name for p in SITE.projects] + [i for g in SITE.skills for i in g.items]
-    facts += [markdown_plain(h) for e in SITE.experience for h in e.highlights]
-    for fact in facts:
-        assert squash(fact) in text, f"{fact!r} is not in cv.pdf"
+    facts = pdf_facts(any_site.data)
+    assert set(facts) | NOT_IN_CV == set(SECTION_MODELS), "a section is not checked here"
+    for section, strings in facts.items():
+        for fact in strings:
+            if fact and not CJK.search(fact):  # see test_pdf_prints_chinese_names
+                assert squash(fact) in text, f"{fact!r} from {section}.yml is not in cv.pdf"
 
 
-def test_pdf_links_are_clickable_and_fonts_embedded(cv_pdf: Path) -> None:
+@pytest.mark.xfail(
+    strict=True, reason="Typst ships no CJK font: Chinese names print as empty boxes in cv.pdf"
+)
+def test_pdf_prints_chinese_names(built_site: Build) -> None:
+    assert "王小明" in pdf_text(built_site.site / "cv.pdf")
+
+
+def test_pdf_links_are_clickable_and_fonts_embedded(any_site: Build) -> None:
+    cv_pdf = any_site.site / "cv.pdf"
+    site = any_site.data
     links = pdf_links(cv_pdf)
-    assert f"mailto:{SITE.profile.email}" in links
-    for pub in SITE.publications:
-        assert f"https://chaofanlin.com/publications/{pub.id}/" in links
+    if site.profile.email:
+        assert f"mailto:{site.profile.email}" in links
+    base = (site.profile.site.url or "").rstrip("/")
+    for pub in site.publications:
+        if base:
+            assert f"{base}/publications/{pub.id}/" in links
     for page in PdfReader(cv_pdf).pages:
         for font in page["/Resources"]["/Font"].values():
             descriptor = font.get_object()
@@ -80,63 +133,100 @@ def test_pdf_links_are_clickable_and_fonts_embedded(cv_pdf: Path) -> None:
             assert any(k in info for k in ("/FontFile", "/FontFile2", "/FontFile3")), info
 
 
-def test_owner_is_highlighted_in_the_pdf(cv_pdf: Path) -> None:
-    """The owner's name is set in bold (a bold font) in the author lists."""
-    reader = PdfReader(cv_pdf)
-    fonts = {
-        str(f.get_object().get("/BaseFont"))
-        for p in reader.pages
-        for f in p["/Resources"]["/Font"].values()
-    }
-    assert any("Bold" in name for name in fonts), fonts
+def test_owner_is_highlighted_in_the_pdf(built_site: Build) -> None:
+    """The owner's name and each of its variants are set in a bold font in the author lists,
+    and no co-author is."""
+    bold = bold_texts(built_site.site / "cv.pdf")
+    for name in (PERSON, "E. Vasquez-Thorn", "Elena V. Thorn", "elena  vasquez-thorn"):
+        assert name in bold, f"{name!r} is not bold in cv.pdf; bold runs: {bold}"
+    for name in ("Tomasz Brightwater", "Priya Dunmore", "Oskar Lindqvist", "Jonah Pike"):
+        assert not any(name in text for text in bold), f"{name!r} is bold in cv.pdf"
 
 
-def test_json_resume_validates_and_matches_the_data(built_site: Build) -> None:
-    resume = json.loads((built_site.site / "cv.json").read_text())
+def test_highlighted_award_is_bold_in_the_pdf(built_site: Build) -> None:
+    bold = bold_texts(built_site.site / "cv.pdf")
+    assert "Northwind Graduate Fellowship" in bold, bold
+    assert not any("Hollowmere Merit Scholarship" in text for text in bold), bold
+
+
+def resume_strings(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in resume_strings(item)]
+    if isinstance(value, list):
+        return [s for item in value for s in resume_strings(item)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_json_resume_validates_and_carries_every_section(any_site: Build) -> None:
+    """cv.json is valid JSON Resume and holds every entry of every section (news aside)."""
+    site = any_site.data
+    resume = json.loads((any_site.site / "cv.json").read_text())
     schema = json.loads(SCHEMA_PATH.read_text())
     jsonschema.Draft4Validator(schema).validate(resume)
-    assert resume["basics"]["name"] == SITE.profile.name
-    assert [p["name"] for p in resume["publications"]] == [p.title for p in SITE.publications]
-    assert {e["institution"] for e in resume["education"]} == {
-        e.institution for e in SITE.education
-    }
-    assert {a["title"] for a in resume["awards"]} == {a.title for a in SITE.awards}
-    talks = [p for p in resume["projects"] if p.get("type") == "talk"]
-    assert [t["name"] for t in talks] == [t.title for t in SITE.talks]
+    assert set(ENTRY_LABELS) | NOT_IN_CV | {"profile"} == set(SECTION_MODELS)
+    assert resume["basics"]["name"] == site.profile.name
+    assert [i["name"] for i in resume.get("interests", [])] == list(site.profile.interests)
+    strings = resume_strings(resume)
+    for section, field in ENTRY_LABELS.items():
+        for entry in getattr(site, section):
+            label = getattr(entry, field)
+            assert any(label in s for s in strings), f"{label!r} ({section}) is not in cv.json"
+    names = [p["name"] for p in resume.get("publications", [])]
+    assert sorted(names) == sorted(p.title for p in site.publications)
+    talks = [p for p in resume.get("projects", []) if p.get("type") == "talk"]
+    assert [t["name"] for t in talks] == [t.title for t in site.talks]
+    assert [t["entity"] for t in talks] == [t.event for t in site.talks]
+    skills = {g["name"]: g["keywords"] for g in resume.get("skills", [])}
+    assert skills == {g.category: list(g.items) for g in site.skills}
 
 
-def test_schema_check_reports_where_the_export_breaks() -> None:
-    resume = json_resume(SITE, SITE.profile.site.url)
+def test_schema_check_reports_where_the_export_breaks(built_site: Build) -> None:
+    site = built_site.data
+    resume = json_resume(site, site.profile.site.url)
     assert schema_problems(resume) == []
     resume["basics"]["email"] = 42
     assert schema_problems(resume) == ["basics/email: 42 is not of type 'string'"]
 
 
-def test_feed_has_every_news_item_and_is_discoverable(built_site: Build) -> None:
-    root = ET.fromstring((built_site.site / "feed.xml").read_bytes())
+def test_feed_has_every_news_item_and_is_discoverable(any_site: Build) -> None:
+    news = any_site.data.news
+    root = ET.fromstring((any_site.site / "feed.xml").read_bytes())
     assert root.tag == f"{ATOM}feed"
     entries = root.findall(f"{ATOM}entry")
-    assert len(entries) == len(SITE.news)
+    assert len(entries) == len(news)
     titles = [e.findtext(f"{ATOM}title") for e in entries]
-    assert titles == [markdown_plain(item.text) for item in SITE.news]  # newest first
+    assert titles == [markdown_plain(item.text) for item in news]  # newest first
     assert len({e.findtext(f"{ATOM}id") for e in entries}) == len(entries)
-    for url in ("", "publications", "publications/lin2024parrot"):
+    pubs = any_site.data.publications
+    for url in ("", "publications", *(f"publications/{p.id}" for p in pubs[:1])):
         assert re.search(
             r'<link rel="alternate feed" type="application/atom\+xml" title="News" '
             r'href="[./]*/feed.xml">',
-            built_site.page(url),
+            any_site.page(url),
         ), url
 
 
+def test_feed_ids_are_the_same_in_every_build(built_site: Build) -> None:
+    """A reader shows an item twice if its id changes: the build's ids (made in another
+    process) are the ones made again here, and differ between items."""
+    root = ET.fromstring((built_site.site / "feed.xml").read_bytes())
+    built = [e.findtext(f"{ATOM}id") for e in root.findall(f"{ATOM}entry")]
+    site = built_site.data
+    again = ET.fromstring(news_feed(site, site.profile.site.url or "/").encode("utf-8"))
+    assert built == [e.findtext(f"{ATOM}id") for e in again.findall(f"{ATOM}entry")]
+    assert len(set(built)) == len(site.news) == 3
+    assert all(i.startswith(SITE_URL) for i in built), built
+
+
 def test_cname_and_nojekyll(built_site: Build) -> None:
-    assert (built_site.site / "CNAME").read_text() == "chaofanlin.com\n"
+    assert (built_site.site / "CNAME").read_text() == "elena.example.org\n"
     assert (built_site.site / ".nojekyll").exists()
 
 
 @pytest.mark.parametrize(
     ("url", "domain"),
     [
-        ("https://chaofanlin.com/", "chaofanlin.com"),
+        ("https://elena.example.org/", "elena.example.org"),
         ("https://me.github.io/site/", None),
         ("http://127.0.0.1:8000/", None),
         (None, None),
@@ -148,21 +238,19 @@ def test_custom_domain(url: str | None, domain: str | None) -> None:
 
 def test_one_data_change_reaches_every_output(project: Path, tmp_path: Path) -> None:
     pubs = project / "data" / "publications.yml"
-    pubs.write_text(
-        pubs.read_text().replace("Parrot: Efficient Serving", "Macaw: Efficient Serving")
-    )
+    pubs.write_text(pubs.read_text().replace("Quiet Queues: Tail", "Hushed Queues: Tail"))
     news = project / "data" / "news.yml"
-    news.write_text(news.read_text().replace("Started my Ph.D.", "Began my Ph.D."))
+    news.write_text(news.read_text().replace("Gave a talk at", "Spoke at"))
     build = run_build(project, tmp_path / "site")
     assert build.returncode == 0, build.output
     site = build.site
-    assert "Macaw:EfficientServing" in squash(pdf_text(site / "cv.pdf"))
-    assert "Macaw: Efficient Serving" in (site / "cv.json").read_text()
+    assert "HushedQueues:Tail" in squash(pdf_text(site / "cv.pdf"))
+    assert "Hushed Queues: Tail" in (site / "cv.json").read_text()
     bib = (site / "publications.bib").read_text()
-    assert "{Macaw:} {Efficient} {Serving}" in bib  # capitals braced for BibTeX styles
-    assert "Macaw: Efficient Serving" in build.text("publications/lin2024parrot")
-    assert "Began my Ph.D." in (site / "feed.xml").read_text()
-    assert "Began my Ph.D." in build.text("")
+    assert "{Hushed} {Queues}: {Tail}" in bib  # capitals braced for BibTeX styles
+    assert "Hushed Queues: Tail" in build.text("publications/vasquezthorn2024quiet")
+    assert "Spoke at" in (site / "feed.xml").read_text()
+    assert "Spoke at" in build.text("")
 
 
 def test_broken_cv_template_fails_the_build(project: Path, tmp_path: Path) -> None:
