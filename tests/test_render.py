@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE_DATA
+from markupsafe import escape
 
 from macros.loader import load_site_data
 from macros.model import Publication
@@ -16,13 +18,12 @@ from macros.rendering import (
 )
 from macros.sections import SiteData
 
-ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "<script>alert(1)</script> {{ 7*7 }} *stars* [x](javascript:alert(1))"
 
 
 @pytest.fixture(scope="module")
 def site() -> SiteData:
-    return load_site_data(ROOT / "data")
+    return load_site_data(FIXTURE_DATA)
 
 
 def render(site: SiteData, macro: str = "publications", **arguments: object) -> str:
@@ -66,12 +67,12 @@ def test_markdown_fields_render_markdown_but_not_html(site: SiteData) -> None:
 def test_owner_and_name_variants_are_highlighted(site: SiteData) -> None:
     pubs = with_publications(
         site,
-        paper(id="a", authors=["C. Lin", "Other Person"]),
-        paper(id="b", authors=["chaofan  lin"]),
+        paper(id="a", authors=["E. Vasquez-Thorn", "Other Person"]),
+        paper(id="b", authors=["elena  vasquez-thorn"]),
     )
     out = render(pubs, by_year=False)
-    assert "<strong>C. Lin</strong>" in out
-    assert "<strong>chaofan  lin</strong>" in out
+    assert "<strong>E. Vasquez-Thorn</strong>" in out
+    assert "<strong>elena  vasquez-thorn</strong>" in out
     assert "<strong>Other Person</strong>" not in out
 
 
@@ -95,7 +96,7 @@ def test_legend_only_for_marks_in_use(site: SiteData) -> None:
 
 def test_publications_grouped_by_year_as_headings(site: SiteData) -> None:
     out = render(site)
-    assert out.index("## 2025") < out.index("Twilight") < out.index("## 2024") < out.index("Parrot")
+    assert out.index("## 2025") < out.index("Lattice") < out.index("## 2024") < out.index("Quiet")
     assert "### 2025" in render(site, heading_level=3)
 
 
@@ -133,6 +134,21 @@ def test_unknown_icon_is_an_error(site: SiteData, tmp_path: Path) -> None:
     renderer = SiteRenderer(site.model_copy(update={"profile": profile}), icon_dirs=[tmp_path])
     with pytest.raises(ValueError, match="unknown icon 'material/nope'"):
         renderer.profile_card()
+
+
+def test_highlighted_award_is_bold(site: SiteData) -> None:
+    out = render(site, "awards")
+    assert "<strong>Northwind Graduate Fellowship</strong>" in out
+    for award in site.awards:
+        if not award.highlight:
+            assert f"<strong>{escape(award.title)}" not in out
+            assert escape(award.title) in out
+
+
+def test_talk_event_is_escaped(site: SiteData) -> None:
+    out = render(site, "talks")
+    assert "Summit on &lt;i&gt;Systems&lt;/i&gt; &amp; *Things* {{ event }}" in out
+    assert "<i>" not in out and "<em>Things" not in out
 
 
 def test_wrong_award_category_argument(site: SiteData) -> None:

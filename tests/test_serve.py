@@ -96,26 +96,24 @@ def served(server: Server) -> str:
 def test_a_misspelt_macro_does_not_end_the_server(project: Path, server: Server) -> None:
     """mkdocs-macros exits on a failing macro; the check before it reports the page and line
     instead, the server keeps running, and the page comes back once the typo is fixed."""
-    page = project / "docs" / "talks.md"
+    page = project / "docs" / "index.md"
     text = page.read_text()
     page.write_text(text + "\n{{ talkz() }}\n")
     line = len(page.read_text().splitlines())
-    server.wait_for_output(f"docs/talks.md:{line}: unknown macro or variable 'talkz'")
+    server.wait_for_output(f"docs/index.md:{line}: unknown macro or variable 'talkz'")
     time.sleep(1)
     assert server.process.poll() is None, "".join(server.lines)
     page.write_text(text + "\nFixed: the page is back.\n")
-    wait_for(server.url + "talks/", "Fixed: the page is back.")
+    wait_for(server.url, "Fixed: the page is back.")
 
 
 def test_data_and_python_edits_reload(project: Path, served: str) -> None:
-    talks = project / "data" / "talks.yml"
-    talks.write_text(
-        talks.read_text() + "\n- {title: A Freshly Added Talk, event: Live, year: 2026}\n"
-    )
-    wait_for(served + "talks/", "A Freshly Added Talk")
+    news = project / "data" / "news.yml"
+    news.write_text(news.read_text() + "\n- {date: 2020, text: A freshly added item.}\n")
+    wait_for(served, "A freshly added item.")
 
     rendering = project / "macros" / "views.py"
     source = rendering.read_text()
     assert 'return "Present"' in source
     rendering.write_text(source.replace('return "Present"', 'return "Ongoing (edited)"'))
-    wait_for(served + "research/", "Ongoing (edited)")
+    wait_for(served + "cv/", "Ongoing (edited)")

@@ -171,6 +171,50 @@ def test_owner_is_highlighted_and_marks_have_a_legend(built_site: Build) -> None
     assert "Corresponding author." in text and "Equal contribution." in text
 
 
+def test_highlighted_award_is_bold_on_the_site(built_site: Build) -> None:
+    for url in ("awards", "cv"):
+        if not built_site.has_page(url):
+            continue
+        page = built_site.page(url)
+        assert "<strong>Northwind Graduate Fellowship</strong>" in page, url
+        assert "Hollowmere Merit Scholarship" in page, url
+        assert "<strong>Hollowmere Merit Scholarship" not in page, url
+
+
+def test_text_from_data_is_escaped_on_every_page(built_site: Build) -> None:
+    """HTML, Markdown and Jinja look-alikes in plain text fields show as written."""
+    shown = {
+        "Summit on &lt;i&gt;Systems&lt;/i&gt; &amp; *Things* {{ event }}": ["talks", "cv"],
+        "Lattice Gardens: &lt;b&gt;x&lt;/b&gt; Scheduling *y* for {{ z }} &amp; &#34;Sparse&#34;"
+        " Hardware": ["", "publications", "cv", "publications/vasquezthorn2025lattice"],
+        "Imaginary Collegiate Programming Contest &lt;Regional&gt;": ["awards", "cv"],
+        "Caches &amp; storage &lt;tiers&gt;": ["", "research", "cv"],
+    }
+    for html_text_, urls in shown.items():
+        for url in urls:
+            if built_site.has_page(url):
+                page = built_site.page(url)
+                assert html_text_ in page, f"{html_text_!r} not on /{url}"
+                assert "<i>Systems</i>" not in page and "<b>x</b>" not in page, url
+                assert "<em>Things</em>" not in page and "<em>y</em>" not in page, url
+
+
+def test_home_page_describes_the_person_in_json_ld(built_site: Build) -> None:
+    (raw,) = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', built_site.page(""), re.S
+    )
+    person = json.loads(raw)
+    assert person["@type"] == "Person" and person["name"] == PERSON
+    assert person["url"] == SITE_URL
+    assert person["jobTitle"] == "Research Scientist in Distributed Systems"
+    assert person["affiliation"]["name"] == "Northwind Institute of Technology"
+    assert person["sameAs"] == [
+        "https://code.example.org/evthorn",
+        "https://blog.example.org/elena",
+    ]
+    assert person["alumniOf"] == [{"@type": "CollegeOrUniversity", "name": "Hollowmere College"}]
+
+
 def test_no_request_to_another_host(built_site: Build) -> None:
     """Scripts, styles, images and fonts all come from the site itself."""
     for page in built_site.site.rglob("*.html"):
