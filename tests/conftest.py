@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "data", "docs", "macros", "overrides", "schemas")
 # The fictional person most tests run on: every section, with the edge cases a real record has.
 FIXTURE_DATA = ROOT / "tests" / "fixtures" / "person" / "data"
+# The person scripts/fork_check.py puts in data/ (the owner, in that fork).
+FORK_DATA = ROOT / "tests" / "fixtures" / "fork" / "data"
 # The fixture person's strings the tests look for, in one place.
 PERSON = "Elena Vasquez-Thorn"
 SITE_URL = "https://elena.example.org/"

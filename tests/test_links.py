@@ -33,22 +33,25 @@ def parse(path: Path) -> LinkCollector:
     return collector
 
 
-def target_file(site: Path, page: Path, link: str, site_host: str = "") -> Path | None:
-    """The file a link points to inside the site, or None for another host."""
-    page_url = "/" + str(page.relative_to(site))
+def target_file(site: Path, page: Path, link: str, site_url: str = "") -> Path | None:
+    """The file a link points to inside the site, or None for another host. The site is
+    served at `site_url`, whose path ('/' or '/repo/') prefixes the site's own links."""
+    base = urlparse(site_url).path or "/"
+    page_url = base + str(page.relative_to(site))
     url = urlparse(urljoin(page_url, link))
-    if url.scheme or url.netloc:
-        if url.netloc != site_host:
-            return None
-        url = urlparse(url.path + ("#" + url.fragment if url.fragment else ""))
-    path = site / unquote(url.path).lstrip("/")
-    return path / "index.html" if path.is_dir() or url.path.endswith("/") else path
+    if (url.scheme or url.netloc) and url.netloc != urlparse(site_url).netloc:
+        return None
+    url_path = url.path or "/"
+    if not url_path.startswith(base):
+        return site / "outside-the-site" / url_path.lstrip("/")  # does not exist
+    path = site / unquote(url_path[len(base) :])
+    return path / "index.html" if path.is_dir() or url_path.endswith("/") else path
 
 
 def test_internal_links_and_anchors_resolve(any_site: Build) -> None:
     """Generic: for the fixture person and for the real data/ alike."""
     site = any_site.site
-    site_host = urlparse(any_site.data.profile.site.url or "").netloc
+    site_url = any_site.data.profile.site.url or ""
     pages = {page: parse(page) for page in site.rglob("*.html")}
     broken = []
     for page, collector in pages.items():
@@ -57,7 +60,7 @@ def test_internal_links_and_anchors_resolve(any_site: Build) -> None:
         for link in collector.links:
             if link.startswith(("mailto:", "data:", "javascript:")):
                 continue
-            target = target_file(site, page, link, site_host)
+            target = target_file(site, page, link, site_url)
             if target is None:
                 continue
             if not target.exists():
