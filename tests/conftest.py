@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from macros.loader import load_site_data
-from macros.model import SiteData
+from macros.sections import SiteData
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "data", "docs", "macros", "overrides", "schemas")
