@@ -94,7 +94,8 @@ def absolute_url(url: str, site_url: str | None) -> str:
     joined to the site's address, and dropped ('') when the site has none."""
     if not url or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
         return url
-    return urljoin(site_url, url) if site_url else ""
+    # Site-relative means relative to the site's own path, as on the web ('/repo/' on GitHub Pages).
+    return urljoin(site_url.rstrip("/") + "/", url.lstrip("/")) if site_url else ""
 
 
 def normalise_name(name: str) -> str:

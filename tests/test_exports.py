@@ -17,6 +17,7 @@ from macros.feed import news_feed
 from macros.json_resume import SCHEMA_PATH, json_resume, schema_problems
 from macros.markup import markdown_plain
 from macros.sections import SECTION_FILES, SiteData
+from macros.views import absolute_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 # The field that names an entry of each list section; every entry must be in the PDF and cv.json.
@@ -123,6 +124,23 @@ def test_pdf_links_are_clickable_and_fonts_embedded(any_site: Build) -> None:
                 descriptor = descendants[0].get_object()
             info = descriptor["/FontDescriptor"].get_object()
             assert any(k in info for k in ("/FontFile", "/FontFile2", "/FontFile3")), info
+
+
+@pytest.mark.parametrize(
+    ("site_url", "expected"),
+    [
+        ("https://elena.example.org/", "https://elena.example.org/publications/p/"),
+        ("https://me.github.io/homepage/", "https://me.github.io/homepage/publications/p/"),
+        ("https://me.github.io/homepage", "https://me.github.io/homepage/publications/p/"),
+        (None, ""),
+    ],
+)
+def test_links_in_the_pdf_and_cv_json_keep_the_sites_path(
+    site_url: str | None, expected: str
+) -> None:
+    """A site served from a project's path (GitHub Pages) keeps it in the outputs' links."""
+    assert absolute_url("/publications/p/", site_url) == expected
+    assert absolute_url("https://example.org/x", site_url) == "https://example.org/x"
 
 
 def test_owner_is_highlighted_in_the_pdf(built_site: Build) -> None:
