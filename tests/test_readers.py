@@ -93,11 +93,11 @@ def test_abstract_is_shown_on_the_page_and_given_to_scholar(fictional: Build) ->
     assert data["description"] == markdown_plain(pub.summary)  # the summary is no abstract
 
 
-def test_no_abstract_is_invented(fictional: Build, built_site: Build) -> None:
+def test_no_abstract_is_invented(fictional: Build, any_site: Build) -> None:
     """A paper without `abstract:` has none anywhere (the fixture's second paper, and every
-    paper of the real data that has none)."""
+    paper of the tests' person and of the real data that has none)."""
     pages = [(fictional, fixture_pub(REMOTE))]
-    pages += [(built_site, p) for p in load_site_data(ROOT / "data").publications]
+    pages += [(any_site, p) for p in any_site.data.publications]
     for build, pub in pages:
         if pub.abstract:
             continue
