@@ -90,6 +90,12 @@ def pdf_facts(site: SiteData) -> dict[str, list[str]]:
         "awards": [a.title for a in site.awards] + [a.note or "" for a in site.awards],
         "projects": [p.name for p in site.projects],
         "skills": [g.category for g in site.skills] + [i for g in site.skills for i in g.items],
+        **{
+            section.name: [section.title]
+            + [e.title for e in site.section_entries(section)]
+            + [e.organization or "" for e in site.section_entries(section)]
+            for section in site.custom_sections
+        },
     }
 
 
@@ -99,7 +105,8 @@ def test_pdf_cv_carries_every_section(any_site: Build) -> None:
     assert 1 <= len(PdfReader(cv_pdf).pages) <= 2
     text = squash(pdf_text(cv_pdf))
     facts = pdf_facts(any_site.data)
-    assert set(facts) | NOT_IN_CV == {"profile", *SECTION_FILES}, "a section is not checked"
+    custom = {section.name for section in any_site.data.custom_sections}
+    assert set(facts) | NOT_IN_CV == {"profile", *SECTION_FILES, *custom}, "a section is unchecked"
     for section, strings in facts.items():
         for fact in strings:
             if fact:
@@ -183,6 +190,10 @@ def test_json_resume_validates_and_carries_every_section(any_site: Build) -> Non
             assert any(label in s for s in strings), f"{label!r} ({section}) is not in cv.json"
     names = [p["name"] for p in resume.get("publications", [])]
     assert sorted(names) == sorted(p.title for p in site.publications)
+    for section in site.custom_sections:
+        if section.resume is not None:
+            for entry in site.section_entries(section):
+                assert any(entry.title in s for s in strings), f"{entry.title!r} not in cv.json"
     talks = [p for p in resume.get("projects", []) if p.get("type") == "talk"]
     assert [t["name"] for t in talks] == [t.title for t in site.talks]
     assert [t["entity"] for t in talks] == [t.event for t in site.talks]

@@ -31,6 +31,7 @@ from macros.loader import load_site_data
 from macros.markup import markdown_block
 from macros.rendering import AWARD_HEADINGS, format_partial_date
 from macros.schema import section_schema
+from macros.sections import SECTION_FILES
 
 # Where each data file's entries must appear.
 SECTION_PAGES = {
@@ -133,6 +134,18 @@ def test_every_fact_of_every_entry_is_on_its_pages(any_site: Build, section: str
             for kind, fact in expected_facts(entry.model_dump(), markdown=markdown_fields(section)):
                 haystack = page if kind == "html" else text
                 assert fact in haystack, f"{fact!r} from data/{section}.yml is not on /{url}"
+
+
+def test_every_entry_of_a_section_made_in_data_is_on_the_cv(any_site: Build) -> None:
+    """Generic, for sections of one's own: heading and every entry's title, as written."""
+    site = any_site.data
+    if site.profile.name == PERSON:
+        assert site.custom_sections, "the fixture has a section of its own"
+    text = any_site.text("cv") if any_site.has_page("cv") else ""
+    for section in site.custom_sections:
+        assert section.title in text, section.name
+        for entry in site.section_entries(section):
+            assert entry.title in text and (entry.organization or "") in text, entry.title
 
 
 def test_selected_publications_are_on_the_home_page(any_site: Build) -> None:
@@ -258,8 +271,10 @@ def test_every_data_file_points_editors_at_its_schema() -> None:
     for folder, schemas in ((ROOT / "data", "../schemas"), (FIXTURE_DATA, "../../../../schemas")):
         for path in folder.glob("*.yml"):
             first = path.read_text(encoding="utf-8").splitlines()[0]
-            assert first == f"# yaml-language-server: $schema={schemas}/{path.stem}.schema.json"
-            assert (ROOT / "schemas" / f"{path.stem}.schema.json").is_file()
+            # A built-in section's own schema, or the one of every section made in data.
+            schema = path.stem if path.stem in ("profile", *SECTION_FILES) else "section"
+            assert first == f"# yaml-language-server: $schema={schemas}/{schema}.schema.json"
+            assert (ROOT / "schemas" / f"{schema}.schema.json").is_file()
 
 
 def test_schemas_are_up_to_date() -> None:
@@ -464,8 +479,10 @@ def test_data_used_directly_in_a_page_is_escaped(project: Path, tmp_path: Path) 
 
 def test_empty_list_files_build(project: Path, tmp_path: Path) -> None:
     for path in (project / "data").glob("*.yml"):
-        if path.stem != "profile":
+        if path.stem in SECTION_FILES:
             path.write_text(path.read_text().splitlines()[0] + "\n[]\n")
+        elif path.stem != "profile":
+            path.unlink()  # a section of one's own is a title and entries, never empty
     build = run_build(project, tmp_path / "site")
     assert build.returncode == 0, build.output
     assert "No publications yet." in build.text("publications")
