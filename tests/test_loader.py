@@ -184,8 +184,9 @@ def test_missing_required_file(data_dir: Path) -> None:
 def test_empty_list_files_load(data_dir: Path, section: str) -> None:
     (data_dir / section / "..").resolve()
     (data_dir / f"{section}.yml").write_text("# nothing yet\n")
-    if section == "publications":
+    if section == "publications":  # what refers to papers goes with them
         (data_dir / "experience.yml").write_text("[]\n")
+        (data_dir / "metrics.yml").unlink()
     site = load_site_data(data_dir)
     assert getattr(site, section) == ()
 

@@ -46,6 +46,7 @@ def services() -> FakeServices:
 @pytest.fixture
 def example(project: Path, services: FakeServices, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The project with a fictional owner's papers, every service pointing at `services`."""
+    (project / "data" / "metrics.yml").unlink(missing_ok=True)  # counts of the papers replaced
     for path in (RECORDED / "data").iterdir():
         shutil.copy(path, project / "data" / path.name)
     for variable in SERVICE_VARIABLES:

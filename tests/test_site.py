@@ -195,6 +195,14 @@ def test_highlighted_award_is_bold_on_the_site(built_site: Build) -> None:
         assert "<strong>Hollowmere Merit Scholarship" not in page, url
 
 
+def test_citation_counts_from_metrics_are_shown(built_site: Build) -> None:
+    lattice = built_site.text("publications/vasquezthorn2025lattice")
+    assert "cited by 12 · Semantic Scholar · 2026-01-15" in lattice
+    assert "cited by 3 · OpenAlex · 2026-01-14" in built_site.text("publications")
+    assert "cited by" not in built_site.text("publications/vasquezthorn2023wander")
+    assert "Cited 15 times in total" in built_site.text("")
+
+
 def test_text_from_data_is_escaped_on_every_page(built_site: Build) -> None:
     """HTML, Markdown and Jinja look-alikes in plain text fields show as written."""
     shown = {
@@ -272,7 +280,8 @@ def test_every_data_file_points_editors_at_its_schema() -> None:
         for path in folder.glob("*.yml"):
             first = path.read_text(encoding="utf-8").splitlines()[0]
             # A built-in section's own schema, or the one of every section made in data.
-            schema = path.stem if path.stem in ("profile", *SECTION_FILES) else "section"
+            own = (ROOT / "schemas" / f"{path.stem}.schema.json").is_file()
+            schema = path.stem if own else "section"
             assert first == f"# yaml-language-server: $schema={schemas}/{schema}.schema.json"
             assert (ROOT / "schemas" / f"{schema}.schema.json").is_file()
 
