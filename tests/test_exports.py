@@ -268,7 +268,7 @@ def test_one_data_change_reaches_every_output(project: Path, tmp_path: Path) -> 
     assert "HushedQueues:Tail" in squash(pdf_text(site / "cv.pdf"))
     assert "Hushed Queues: Tail" in (site / "cv.json").read_text()
     bib = (site / "publications.bib").read_text()
-    assert "{Hushed} {Queues}: {Tail}" in bib  # capitals braced for BibTeX styles
+    assert "{Hushed} {Queues:} {Tail}" in bib  # capitals braced for BibTeX styles
     assert "Hushed Queues: Tail" in build.text("publications/vasquezthorn2024quiet")
     assert "Spoke at" in (site / "feed.xml").read_text()
     assert "Spoke at" in build.text("")
