@@ -113,6 +113,11 @@ def test_pdf_cv_carries_every_section(any_site: Build) -> None:
                 assert squash(fact) in text, f"{fact!r} from {section}.yml is not in cv.pdf"
 
 
+def test_pdf_prints_a_name_in_chinese_characters(built_site: Build) -> None:
+    """The co-author written 王小明 is in the PDF's text (a CJK font found on the system)."""
+    assert "王小明" in pdf_text(built_site.site / "cv.pdf")
+
+
 def test_pdf_links_are_clickable_and_fonts_embedded(any_site: Build) -> None:
     cv_pdf = any_site.site / "cv.pdf"
     site = any_site.data

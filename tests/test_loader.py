@@ -46,7 +46,7 @@ def test_fixture_data_loads_as_written() -> None:
     lattice = site.publication_by_id["vasquezthorn2025lattice"]
     assert lattice.authors[-1].name == "Priya Dunmore" and lattice.authors[-1].corresponding
     assert lattice.authors[0].name == PERSON and lattice.authors[0].equal_contribution
-    assert lattice.authors[2].name == "Xiaoming Wang"
+    assert lattice.authors[2].name == "王小明"
     assert [e.end for e in site.education] == ["present", "2021-06-30"]
     assert [n.date for n in site.news] == ["2025-03-14", "2024-11", "2023"]
 
