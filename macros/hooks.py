@@ -57,6 +57,7 @@ def on_page_context(
 ) -> dict[str, Any]:
     plugin = _plugin()
     plugin.page_head(page, config)
+    plugin.social_card(page, config)
     plugin.add_search_entry(page, config)
     return context
 

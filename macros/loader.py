@@ -17,6 +17,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from .bibtex import BibtexOverrideError, parse_override
 from .data_files import data_file_problem, icon_dirs, unknown_icon
 from .model import CustomSection, Profile
+from .photo import photo_problems
 from .sections import (
     MAPPING_FILES,
     PROFILE_FILE,
@@ -360,6 +361,21 @@ def _icon_problems(
     return problems
 
 
+def _photo_problems(profile: Profile, positions: Positions, data_dir: Path) -> list[DataProblem]:
+    """The profile photo must be an image inside the project (the folder holding data/)."""
+    file = f"{data_dir.name}/profile.yml"
+    return [
+        DataProblem(
+            file,
+            *positions.get(tuple(p.field.split(".")), (None, None)),
+            p.message,
+            None,
+            p.field,
+        )
+        for p in photo_problems(profile, data_dir.parent)
+    ]
+
+
 def load_site_data(data_dir: Path | str) -> SiteData:
     """Load every section from `data_dir`; raise DataError listing all problems found.
 
@@ -424,6 +440,7 @@ def load_site_data(data_dir: Path | str) -> SiteData:
         problems += _icon_problems(
             loaded[PROFILE_FILE], positions_of[PROFILE_FILE], data_dir, display_dir
         )
+        problems.extend(_photo_problems(loaded[PROFILE_FILE], positions_of[PROFILE_FILE], data_dir))
     if problems:
         raise DataError(problems)
     custom = tuple(

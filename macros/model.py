@@ -156,6 +156,16 @@ class SiteSettings(Entry):
     )
 
 
+class ProfilePhoto(Entry):
+    """A photo of the person: on the home page and the social cards (macros/photo.py)."""
+
+    file: Text = Field(
+        description="A JPEG, PNG or WebP file inside the project, relative to the folder of "
+        "mkdocs.yml, e.g. data/images/photo.jpg."
+    )
+    alt: Text = Field(description="What the photo shows, for screen readers.")
+
+
 class Profile(Entry):
     name: Text
     name_variants: list[Text] = Field(
@@ -169,6 +179,7 @@ class Profile(Entry):
     links: list[ProfileLink] = Field(default_factory=list)
     bio: MarkdownText | None = None
     interests: list[Text] = Field(default_factory=list)
+    photo: ProfilePhoto | None = None
     site: SiteSettings = Field(default_factory=SiteSettings)
 
 

@@ -26,13 +26,17 @@ from .cv_pdf import CvPdfError
 from .data_files import collision_problems
 from .exports import GeneratedPage, site_files
 from .loader import DataError, load_site_data
+from .photo import resize_photo
 from .publication_pages import local_pdf_sources, publication_files, remote_pdf_papers
 from .rendering import SiteRenderer, indent_macro_output
 from .sections import SiteData
+from .social_cards import CACHE_DIR, SocialCardError, SocialCards
 
 _SITE_DATA_KEY = "homepage_site_data"
 _RENDERER_KEY = "homepage_renderer"
 _WRITER_KEY = "homepage_background_writer"
+_CARDS_KEY = "homepage_social_cards"
+_DATA_CARDS_KEY = "homepage_data_cards"
 log = get_plugin_logger("homepage")
 
 
@@ -150,7 +154,7 @@ class BackgroundWriter:
         try:
             for job in self._jobs:
                 job.result()
-        except CvPdfError as error:
+        except (CvPdfError, SocialCardError) as error:
             raise PluginError(str(error)) from None
 
 
@@ -196,6 +200,7 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
         file.inclusion = InclusionLevel.INCLUDED  # `.nojekyll` too, though it is a dotfile
         files.append(file)
         writer.write(file.abs_dest_path, content)
+    start_social_cards(config, writer, pages)
     for page in pages:
         file = File.generated(config, page.path, content=page.html)
         file.inclusion = InclusionLevel.NOT_IN_NAV
@@ -214,6 +219,54 @@ def finish_generated_files(config: MkDocsConfig) -> None:
     writer = config.get(_WRITER_KEY)
     if writer is not None:
         writer.finish()
+    cards = config.get(_CARDS_KEY)
+    if cards is not None:
+        cards.prune()
+        log.info(f"Social cards: {cards.rendered} rendered, {cards.reused} from {CACHE_DIR}/")
+
+
+# --- social cards and the profile photo -----------------------------------------------------
+
+
+def start_social_cards(
+    config: MkDocsConfig, writer: BackgroundWriter, pages: list[GeneratedPage]
+) -> None:
+    """Resize the profile photo, and queue the home page's and each paper's card on the
+    writer's thread, where the cards render while the pages build (the other pages' cards
+    follow in `social_card`)."""
+    site, renderer = site_data_for(config), renderer_for(config)
+    project = Path(config.config_file_path).parent
+    photo = resize_photo(site.profile, project, project / CACHE_DIR)
+    if photo is not None:
+        renderer.env.globals["photo"] = photo  # for profile_card.html
+        for site_path, cached in photo.files.items():
+            writer.write(str(Path(config.site_dir) / site_path), cached.read_bytes)
+    cards = config[_CARDS_KEY] = SocialCards(
+        site, renderer.is_owner, project, photo.card_photo if photo else ""
+    )
+    # The home page's card is also the 404 page's, which the theme renders before the pages.
+    home = cards.home("index.md")
+    config.extra["social_card"] = {"path": home.path, "alt": home.alt}
+    data_cards = config[_DATA_CARDS_KEY] = {"index.md": home}
+    for page in pages:
+        pub = site.publication_by_id[page.meta["publication"]]
+        data_cards[page.path] = cards.paper(pub, page.path)
+    for card in data_cards.values():
+        writer.write(str(Path(config.site_dir) / card.path), cards.request(card))
+
+
+def social_card(page: Page, config: MkDocsConfig) -> None:
+    """The page's card, for overrides/main.html (og:image): the home page's and a paper's are
+    already queued; the others' are queued now that their titles are known."""
+    cards: SocialCards | None = config.get(_CARDS_KEY)
+    if cards is None:
+        return
+    card = config[_DATA_CARDS_KEY].get(page.file.src_uri)
+    if card is None:
+        title = Markup(page.title or "").striptags()  # plain text, entities decoded
+        card = cards.page(page.file.src_uri, title)
+        config[_WRITER_KEY].write(str(Path(config.site_dir) / card.path), cards.request(card))
+    page.meta["social_card"] = {"path": card.path, "alt": card.alt}
 
 
 def page_head(page: Page, config: MkDocsConfig) -> None:
