@@ -58,6 +58,7 @@ NOT_SHOWN = {
     "id",
     "publications",
     "bibtex",  # shown on the paper's own page (test_publications.py)
+    "photo",  # an image, not text (tests/test_social_cards.py)
 }
 DATE_FIELDS = {"start", "end", "date"}
 

@@ -1,0 +1,256 @@
+"""Social cards (og:image) and the profile photo: built for real, read from the built site."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+import typst
+from conftest import ROOT, Build, copy_project, line_of, run_build
+from PIL import Image
+from pypdf import PdfReader
+
+from macros.loader import DataError, load_site_data
+from macros.rendering import SiteRenderer
+from macros.social_cards import CACHE_DIR, CARD_TEMPLATE, SocialCards
+
+FIXTURES = ROOT / "tests" / "fixtures" / "social"
+HOSTILE_ID = "example2024hostile"
+PHOTO_SIZE = (600, 800)
+PHOTO_COLOUR = (200, 30, 40)  # a red no card uses, to find the photo on the card
+
+
+def make_fixture_project(destination: Path) -> Path:
+    """The project with the fictional person of tests/fixtures/social and a photo of them."""
+    destination.mkdir(parents=True)
+    project = copy_project(destination)
+    for name in ("profile.yml", "publications.yml"):
+        shutil.copy2(FIXTURES / name, project / "data" / name)
+    (project / "data" / "experience.yml").write_text("[]\n")  # it cites the real papers
+    (project / "data" / "images").mkdir()
+    Image.new("RGB", PHOTO_SIZE, PHOTO_COLOUR).save(project / "data" / "images" / "ada.jpg")
+    return project
+
+
+@dataclass
+class TwoBuilds:
+    project: Path
+    first: Build
+    second: Build
+    cache_before: dict[str, float]  # cache file -> mtime after the first build
+    cache_after: dict[str, float]
+
+
+def cache_state(project: Path) -> dict[str, float]:
+    return {p.name: p.stat().st_mtime_ns for p in (project / CACHE_DIR).iterdir()}
+
+
+@pytest.fixture(scope="module")
+def fixture_builds(tmp_path_factory: pytest.TempPathFactory) -> TwoBuilds:
+    """The fixture project built twice: with an empty cache, then again unchanged."""
+    root = tmp_path_factory.mktemp("social")
+    project = make_fixture_project(root / "project")
+    first = run_build(project, root / "site1")
+    assert first.returncode == 0, first.output
+    before = cache_state(project)
+    second = run_build(project, root / "site2")
+    assert second.returncode == 0, second.output
+    return TwoBuilds(project, first, second, before, cache_state(project))
+
+
+def built_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def meta(page: str, key: str) -> str | None:
+    match = re.search(rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)"', page)
+    return html.unescape(match.group(1)) if match else None
+
+
+def card_file(build: Build, page_path: Path, site_url: str | None) -> Path:
+    """The file an og:image address points at, resolved as a reader of the page would."""
+    url = meta(page_path.read_text(encoding="utf-8"), "og:image")
+    assert url, f"{page_path} has no og:image"
+    if site_url:
+        assert url.startswith(site_url), f"{url} is not under {site_url}"
+        relative = url[len(site_url) :]
+    else:
+        page_url = "/" + page_path.relative_to(build.site).as_posix()
+        relative = urljoin(page_url, url).lstrip("/")
+    return build.site / urlparse(relative).path
+
+
+def assert_cards_on_every_page(build: Build, site_url: str | None) -> None:
+    pages = built_pages(build.site)
+    assert len(pages) > 5
+    for page_path in pages:
+        page = page_path.read_text(encoding="utf-8")
+        card = card_file(build, page_path, site_url)
+        assert card.is_file(), f"{page_path}: og:image {card} does not exist"
+        with Image.open(card) as image:
+            assert (image.format, image.size) == ("PNG", (1200, 630)), page_path
+        assert meta(page, "og:image:width") == "1200" and meta(page, "og:image:height") == "630"
+        assert meta(page, "og:image:alt"), page_path
+        assert meta(page, "twitter:card") == "summary_large_image", page_path
+        assert meta(page, "twitter:image") == meta(page, "og:image"), page_path
+
+
+def test_every_page_of_the_real_site_has_its_card(built_site: Build) -> None:
+    site_url = load_site_data(ROOT / "data").profile.site.url
+    assert_cards_on_every_page(built_site, site_url.rstrip("/") + "/" if site_url else None)
+
+
+def test_every_page_has_its_card_also_without_a_site_url(fixture_builds: TwoBuilds) -> None:
+    assert_cards_on_every_page(fixture_builds.first, None)
+
+
+def test_each_paper_and_page_has_a_card_of_its_own(fixture_builds: TwoBuilds) -> None:
+    site = fixture_builds.first.site
+    site_data = load_site_data(fixture_builds.project / "data")
+    cards = [site / "publications" / p.id / "index.html" for p in site_data.publications]
+    cards += [site / "index.html", site / "publications" / "index.html", site / "cv" / "index.html"]
+    files = [card_file(fixture_builds.first, page, None) for page in cards]
+    assert len({f.read_bytes() for f in files}) == len(files)  # no two cards alike
+    paper = (site / "publications" / "example2023third" / "index.html").read_text()
+    alt = meta(paper, "og:image:alt") or ""
+    assert (
+        "A Third Paper on Examples" in alt
+        and "Carol Placeholder" in alt
+        and "Example Workshop" in alt
+    )
+
+
+def test_an_unchanged_site_renders_no_card_again(fixture_builds: TwoBuilds) -> None:
+    pages = len(built_pages(fixture_builds.first.site)) - 1  # 404.html shows the home card
+    assert f"Social cards: {pages} rendered, 0 from {CACHE_DIR}/" in fixture_builds.first.output
+    assert f"Social cards: 0 rendered, {pages} from {CACHE_DIR}/" in fixture_builds.second.output
+    assert fixture_builds.cache_after == fixture_builds.cache_before  # nothing rewritten
+    for card in (fixture_builds.first.site / "assets/images/social").rglob("*.png"):
+        again = fixture_builds.second.site / card.relative_to(fixture_builds.first.site)
+        assert again.read_bytes() == card.read_bytes()
+
+
+def test_an_edited_title_renders_only_its_card(tmp_path: Path) -> None:
+    project = make_fixture_project(tmp_path / "project")
+    assert run_build(project, tmp_path / "site1").returncode == 0
+    pubs = project / "data" / "publications.yml"
+    pubs.write_text(pubs.read_text().replace("A Third Paper", "A Renamed Paper"))
+    build = run_build(project, tmp_path / "site2")
+    assert build.returncode == 0, build.output
+    pages = len(built_pages(build.site)) - 1
+    assert f"Social cards: 1 rendered, {pages - 1} from {CACHE_DIR}/" in build.output
+    # The old card left the cache: it holds this site's cards (and the photo's sizes) only.
+    assert sum(1 for p in (project / CACHE_DIR).glob("card-*.png")) == pages
+
+
+def card_pdf_text(project: Path, card_data: dict[str, object]) -> str:
+    """What a card says: the same template typeset as PDF, whose text can be read back."""
+    pdf = typst.compile(
+        str(project / "macros" / "templates" / CARD_TEMPLATE),
+        root=str(project),
+        format="pdf",
+        ignore_system_fonts=True,
+        sys_inputs={"data": json.dumps({"cards": [card_data]})},
+    )
+    path = project / "card.pdf"
+    path.write_bytes(pdf)
+    return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_markup_in_a_title_is_printed_as_text(fixture_builds: TwoBuilds) -> None:
+    project = fixture_builds.project
+    site = load_site_data(project / "data")
+    pub = site.publication_by_id[HOSTILE_ID]
+    cards = SocialCards(site, SiteRenderer(site).is_owner, project)
+    text = card_pdf_text(project, cards.paper(pub, f"publications/{HOSTILE_ID}.md").data)
+    squeezed = "".join(text.split())
+    assert "".join(pub.title.split()) in squeezed, text
+    # In the page head, the title is escaped in the alt text and stays whole.
+    page = (fixture_builds.first.site / "publications" / HOSTILE_ID / "index.html").read_text()
+    assert meta(page, "og:image:alt").startswith(pub.title + ". Bob Sample, A. Example.")
+    assert "<b>tag</b>" not in page.split("</head>")[0]
+
+
+def test_the_photo_is_resized_and_shown_with_its_size_and_alt(fixture_builds: TwoBuilds) -> None:
+    site = fixture_builds.first.site
+    home = (site / "index.html").read_text()
+    picture = re.search(r'<picture class="profile-photo">(.*?)</picture>', home, re.S)
+    assert picture, "no photo on the home page"
+    source = re.search(r'<source type="image/webp" srcset="([^"]+)">', picture.group(1))
+    img = re.search(r"<img ([^>]+)>", picture.group(1))
+    assert source and img
+    attrs = dict(re.findall(r'(\w+)="([^"]*)"', img.group(1)))
+    assert attrs["alt"] == "Ada Example smiling in front of a blackboard"
+    width, height = int(attrs["width"]), int(attrs["height"])
+    assert width * PHOTO_SIZE[1] == height * PHOTO_SIZE[0]  # the photo's own proportions
+    assert width < PHOTO_SIZE[0]  # made smaller for the page, not sent whole
+    for srcset, kind in ((source.group(1), "WEBP"), (attrs["srcset"], "JPEG")):
+        candidates = dict(reversed(c.split()) for c in srcset.split(", "))
+        for density, factor in (("1x", 1), ("2x", 2)):
+            with Image.open(site / candidates[density].lstrip("/")) as image:
+                assert image.format == kind
+                assert image.size == (width * factor, height * factor)
+    assert attrs["src"] == dict(reversed(c.split()) for c in attrs["srcset"].split(", "))["1x"]
+
+
+def test_the_photo_is_on_the_cards(fixture_builds: TwoBuilds) -> None:
+    for page in ("index.html", "publications/example2025first/index.html"):
+        card = card_file(fixture_builds.first, fixture_builds.first.site / page, None)
+        with Image.open(card) as image:
+            pixel = image.convert("RGB").getpixel((1200 - 72 - 100, 60 + 100))  # its middle
+        assert all(abs(a - b) < 12 for a, b in zip(pixel, PHOTO_COLOUR, strict=True)), (page, pixel)
+
+
+def move_photo_out_of_the_project(data: Path) -> None:
+    (data / "images" / "ada.jpg").rename(data.parent.parent / "ada.jpg")
+    profile = data / "profile.yml"
+    profile.write_text(profile.read_text().replace("data/images/ada.jpg", "../ada.jpg"))
+
+
+@pytest.fixture
+def data_with_photo(tmp_path: Path) -> Path:
+    return make_fixture_project(tmp_path / "project") / "data"
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda data: (data / "images" / "ada.jpg").unlink(), "no such file in the project"),
+        (
+            lambda data: (data / "images" / "ada.jpg").write_text("not an image"),
+            "not a readable image",
+        ),
+        (
+            move_photo_out_of_the_project,
+            "it is outside the project folder",
+        ),
+        (
+            lambda data: Image.new("RGB", (10, 10)).save(data / "images" / "ada.jpg", "BMP"),
+            "a BMP image",
+        ),
+    ],
+    ids=["missing", "not-an-image", "outside", "bmp"],
+)
+def test_a_bad_photo_is_an_error_with_its_line(data_with_photo: Path, setup, message) -> None:  # type: ignore[no-untyped-def]
+    setup(data_with_photo)
+    with pytest.raises(DataError) as caught:
+        load_site_data(data_with_photo)
+    line = line_of(data_with_photo / "profile.yml", "  file:")
+    problems = [str(p) for p in caught.value.problems]
+    assert len(problems) == 1 and problems[0].startswith(
+        f"data/profile.yml:{line}:9: field 'photo.file': {message}"
+    ), problems
+
+
+def test_a_photo_needs_its_alt_text(data_with_photo: Path) -> None:
+    profile = data_with_photo / "profile.yml"
+    profile.write_text(re.sub(r"\n  alt: .*", "", profile.read_text()))
+    with pytest.raises(DataError) as caught:
+        load_site_data(data_with_photo)
+    assert "field 'photo.alt': this required field is missing" in str(caught.value)
