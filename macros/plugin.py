@@ -6,6 +6,8 @@ in the package imports MkDocs.
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import wraps
@@ -145,7 +147,9 @@ class BackgroundWriter:
         self._pool = ThreadPoolExecutor(max_workers=1)
         self._jobs: list[Future[None]] = []
 
-    def write(self, path: str, content: str | bytes | Callable[[], bytes]) -> None:
+    def write(self, path: str, content: str | bytes | Callable[[], bytes | Path]) -> None:
+        """Write `content`, or what the function gives: bytes, or a file to copy (a cached
+        social card: linked rather than copied where the disk allows)."""
         self._jobs.append(self._pool.submit(_write_file, path, content))
 
     def finish(self) -> None:
@@ -158,10 +162,23 @@ class BackgroundWriter:
             raise PluginError(str(error)) from None
 
 
-def _write_file(path: str, content: str | bytes | Callable[[], bytes]) -> None:
+def _write_file(path: str, content: str | bytes | Callable[[], bytes | Path]) -> None:
     data = content() if callable(content) else content
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    if isinstance(data, Path):
+        _link_or_copy(data, Path(path))
+    else:
+        Path(path).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link costs no copy (1,000 cards are 70 MB); a copy where links cannot go (another
+    disk). Nothing writes into the files of a built site, so the cache cannot change through it."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
@@ -240,7 +257,7 @@ def start_social_cards(
     if photo is not None:
         renderer.env.globals["photo"] = photo  # for profile_card.html
         for site_path, cached in photo.files.items():
-            writer.write(str(Path(config.site_dir) / site_path), cached.read_bytes)
+            writer.write(str(Path(config.site_dir) / site_path), lambda cached=cached: cached)
     cards = config[_CARDS_KEY] = SocialCards(
         site, renderer.is_owner, project, photo.card_photo if photo else ""
     )

@@ -136,17 +136,17 @@ class SocialCards:
         text = json.dumps(card.data, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(self._salt + b"\0" + text).hexdigest()
 
-    def request(self, card: SocialCard) -> Callable[[], bytes]:
-        """Note that the build needs `card`; returns the function that makes its PNG. Cards
-        requested before the first PNG is asked for are rendered in one batch."""
+    def request(self, card: SocialCard) -> Callable[[], Path]:
+        """Note that the build needs `card`; returns the function that makes it and gives its
+        file in the cache. Cards requested before the first is made are rendered in one batch."""
         key = self.key(card)
         with self._requests_lock:
             self._requested[key] = card
-        return lambda: self.png(key)
+        return lambda: self.cached_card(key)
 
-    def png(self, key: str) -> bytes:
-        """The PNG of a requested card, from the cache or rendered (with every other requested
-        card the cache lacks)."""
+    def cached_card(self, key: str) -> Path:
+        """The cached PNG of a requested card, rendered first (with every other requested card
+        the cache lacks) if need be."""
         with self._render_lock:
             path = self._cached(key)
             if path.is_file():
@@ -156,7 +156,7 @@ class SocialCards:
                     requested = dict(self._requested)
                 missing = {k: c for k, c in requested.items() if not self._cached(k).is_file()}
                 self._render_into_cache(missing)
-            return path.read_bytes()
+            return path
 
     def _cached(self, key: str) -> Path:
         return self.cache_dir / f"card-{key}.png"
