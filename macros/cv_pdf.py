@@ -95,8 +95,17 @@ def cv_data(site: SiteData, site_url: str | None = None) -> dict[str, Any]:
     }
 
 
+def with_photo(data: dict[str, Any], path: str, alt: str) -> dict[str, Any]:
+    """The CV's data with the profile photo (`path` inside the project, which Typst then reads
+    as its root); only where profile.yml asks for it (photo.on_cv)."""
+    return {**data, "photo": {"path": f"/{path}", "alt": alt}}
+
+
 def render_cv_pdf(
-    data: dict[str, Any], template: Path = TEMPLATES_DIR / CV_TEMPLATE, site: SiteData | None = None
+    data: dict[str, Any],
+    template: Path = TEMPLATES_DIR / CV_TEMPLATE,
+    site: SiteData | None = None,
+    root: Path | None = None,
 ) -> bytes:
     """Typeset the CV as tagged PDF/UA-1 (headings, reading order, alt texts), so screen
     readers can move by section; raises CvPdfError with Typst's message if it cannot, or
@@ -112,6 +121,7 @@ def render_cv_pdf(
             ignore_system_fonts=True,
             pdf_standards=["ua-1"],
             font_paths=font_paths,
+            root=str(root) if root else None,
         )
     except typst.TypstError as error:
         raise CvPdfError(f"{template.name}: {error}") from None

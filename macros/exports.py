@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from urllib.parse import urlparse
 
-from .cv_pdf import cv_data, render_cv_pdf
+from .cv_pdf import cv_data, render_cv_pdf, with_photo
 from .feed import FEED_PATH, news_feed
 from .json_resume import json_resume_text
+from .photo import ResizedPhoto
 from .rendering import SiteRenderer
 from .sections import SiteData
 
@@ -58,12 +60,20 @@ def robots_txt(site_url: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def site_files(site: SiteData, renderer: SiteRenderer) -> list[GeneratedFile]:
-    """cv.pdf, cv.json, feed.xml, CNAME and .nojekyll, all from the same data."""
+def site_files(
+    site: SiteData,
+    renderer: SiteRenderer,
+    photo: ResizedPhoto | None = None,
+    project_dir: Path | None = None,
+) -> list[GeneratedFile]:
+    """cv.pdf, cv.json, feed.xml, CNAME and .nojekyll, all from the same data (and the
+    profile photo on the PDF where profile.yml asks for it)."""
     site_url = site.profile.site.url
     pdf_data = cv_data(site, site_url)
+    if photo is not None and photo.cv_photo and project_dir is not None:
+        pdf_data = with_photo(pdf_data, photo.cv_photo, photo.alt)
     files = [
-        GeneratedFile(CV_PDF_PATH, partial(render_cv_pdf, pdf_data, site=site)),
+        GeneratedFile(CV_PDF_PATH, partial(render_cv_pdf, pdf_data, site=site, root=project_dir)),
         GeneratedFile(CV_JSON_PATH, json_resume_text(site, site_url)),
         GeneratedFile(FEED_PATH, news_feed(site, site_url or "/")),
         GeneratedFile(".nojekyll", ""),

@@ -164,6 +164,7 @@ class ProfilePhoto(Entry):
         "mkdocs.yml, e.g. data/images/photo.jpg."
     )
     alt: Text = Field(description="What the photo shows, for screen readers.")
+    on_cv: bool = Field(default=False, description="Also print the photo on the PDF CV.")
 
 
 class Profile(Entry):

@@ -44,6 +44,9 @@ class ResizedPhoto:
     fallback_type: str  # image/jpeg or image/png
     files: dict[str, Path]  # site path -> resized file in the cache
     card_photo: str  # the square crop for the social cards, relative to the project
+    cv_photo: (
+        str | None
+    )  # the 2x fallback for the PDF CV if asked for (photo.on_cv), relative to the project
 
 
 def photo_problems(profile: Profile, project_dir: Path) -> list[PhotoProblem]:
@@ -120,6 +123,7 @@ def resize_photo(profile: Profile, project_dir: Path, cache_dir: Path) -> Resize
     if not card.is_file():
         square = ImageOps.fit(image, (CARD_PHOTO_SIZE, CARD_PHOTO_SIZE), Image.LANCZOS)
         square.save(card, "PNG")
+    fallback_2x = variant(double, fallback_ext, fallback)
     return ResizedPhoto(
         alt=profile.photo.alt,
         width=width,
@@ -127,8 +131,11 @@ def resize_photo(profile: Profile, project_dir: Path, cache_dir: Path) -> Resize
         webp_1x=variant(width, "webp", webp),
         webp_2x=variant(double, "webp", webp),
         fallback_1x=variant(width, fallback_ext, fallback),
-        fallback_2x=variant(double, fallback_ext, fallback),
+        fallback_2x=fallback_2x,
         fallback_type=f"image/{'png' if alpha else 'jpeg'}",
         files=files,
         card_photo=card.relative_to(project_dir).as_posix(),
+        cv_photo=files[fallback_2x].relative_to(project_dir).as_posix()
+        if profile.photo.on_cv
+        else None,
     )

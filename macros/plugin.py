@@ -28,7 +28,7 @@ from .cv_pdf import CvPdfError
 from .data_files import collision_problems
 from .exports import GeneratedPage, site_files
 from .loader import DataError, load_site_data
-from .photo import resize_photo
+from .photo import ResizedPhoto, resize_photo
 from .publication_pages import local_pdf_sources, publication_files, remote_pdf_papers
 from .rendering import SiteRenderer, indent_macro_output
 from .sections import SiteData
@@ -199,7 +199,8 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
         original = files.get_file_from_path(source)
         if original is not None:
             files.remove(original)
-    generated_files += site_files(site, renderer)
+    photo = resize_photo(site.profile, project_dir, project_dir / CACHE_DIR)
+    generated_files += site_files(site, renderer, photo, project_dir)
     taken = {file.dest_uri: file.src_uri for file in files}
     collisions = collision_problems(
         taken,
@@ -217,7 +218,7 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
         file.inclusion = InclusionLevel.INCLUDED  # `.nojekyll` too, though it is a dotfile
         files.append(file)
         writer.write(file.abs_dest_path, content)
-    start_social_cards(config, writer, pages)
+    start_social_cards(config, writer, pages, photo)
     for page in pages:
         file = File.generated(config, page.path, content=page.html)
         file.inclusion = InclusionLevel.NOT_IN_NAV
@@ -246,14 +247,16 @@ def finish_generated_files(config: MkDocsConfig) -> None:
 
 
 def start_social_cards(
-    config: MkDocsConfig, writer: BackgroundWriter, pages: list[GeneratedPage]
+    config: MkDocsConfig,
+    writer: BackgroundWriter,
+    pages: list[GeneratedPage],
+    photo: ResizedPhoto | None,
 ) -> None:
-    """Resize the profile photo, and queue the home page's and each paper's card on the
-    writer's thread, where the cards render while the pages build (the other pages' cards
-    follow in `social_card`)."""
+    """Put the resized profile photo into the site, and queue the home page's and each
+    paper's card on the writer's thread, where the cards render while the pages build (the
+    other pages' cards follow in `social_card`)."""
     site, renderer = site_data_for(config), renderer_for(config)
     project = Path(config.config_file_path).parent
-    photo = resize_photo(site.profile, project, project / CACHE_DIR)
     if photo is not None:
         renderer.env.globals["photo"] = photo  # for profile_card.html
         for site_path, cached in photo.files.items():

@@ -254,3 +254,18 @@ def test_a_photo_needs_its_alt_text(data_with_photo: Path) -> None:
     with pytest.raises(DataError) as caught:
         load_site_data(data_with_photo)
     assert "field 'photo.alt': this required field is missing" in str(caught.value)
+
+
+def pdf_images(pdf: Path) -> list[tuple[int, int]]:
+    return [(i.image.width, i.image.height) for p in PdfReader(pdf).pages for i in p.images]
+
+
+def test_the_photo_is_on_the_pdf_only_if_asked(fixture_builds: TwoBuilds, tmp_path: Path) -> None:
+    assert pdf_images(fixture_builds.first.site / "cv.pdf") == []
+    project = make_fixture_project(tmp_path / "project")
+    profile = project / "data" / "profile.yml"
+    profile.write_text(profile.read_text() + "  on_cv: true\n")
+    build = run_build(project, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    images = pdf_images(build.site / "cv.pdf")
+    assert len(images) == 1 and images[0][0] < PHOTO_SIZE[0], images  # the resized photo
