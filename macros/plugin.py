@@ -32,7 +32,7 @@ from .photo import ResizedPhoto, resize_photo
 from .publication_pages import local_pdf_sources, publication_files, remote_pdf_papers
 from .rendering import SiteRenderer, indent_macro_output
 from .sections import SiteData
-from .social_cards import CACHE_DIR, SocialCardError, SocialCards
+from .social_cards import CACHE_DIR, SocialCard, SocialCardError, SocialCards
 
 _SITE_DATA_KEY = "homepage_site_data"
 _RENDERER_KEY = "homepage_renderer"
@@ -272,7 +272,19 @@ def start_social_cards(
         pub = site.publication_by_id[page.meta["publication"]]
         data_cards[page.path] = cards.paper(pub, page.path)
     for card in data_cards.values():
-        writer.write(str(Path(config.site_dir) / card.path), cards.request(card))
+        _place_card(config, cards, card)
+
+
+def _place_card(config: MkDocsConfig, cards: SocialCards, card: SocialCard) -> None:
+    """Link a cached card into the site now, or have the second thread render it. (1,000
+    small jobs on that thread would each wait for Python's lock while the pages build.)"""
+    target = Path(config.site_dir) / card.path
+    found = cards.request(card)
+    if isinstance(found, Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(found, target)
+    else:
+        config[_WRITER_KEY].write(str(target), found)
 
 
 def social_card(page: Page, config: MkDocsConfig) -> None:
@@ -285,7 +297,7 @@ def social_card(page: Page, config: MkDocsConfig) -> None:
     if card is None:
         title = Markup(page.title or "").striptags()  # plain text, entities decoded
         card = cards.page(page.file.src_uri, title)
-        config[_WRITER_KEY].write(str(Path(config.site_dir) / card.path), cards.request(card))
+        _place_card(config, cards, card)
     page.meta["social_card"] = {"path": card.path, "alt": card.alt}
 
 

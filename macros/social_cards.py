@@ -61,8 +61,9 @@ def card_path(page_source: str) -> str:
 class SocialCards:
     """Makes the cards of one build and keeps them in the cache.
 
-    `card()`/`home()`/`paper()` only describe a card (cheap, on the main thread); `png()` renders
-    what the cache lacks and returns the PNG (on the build's second thread; thread-safe).
+    `page()`/`home()`/`paper()` only describe a card and `request()` finds it in the cache
+    (cheap, on the build's thread); `cached_card()` renders what the cache lacks (on the
+    build's second thread; thread-safe).
     """
 
     def __init__(
@@ -136,12 +137,18 @@ class SocialCards:
         text = json.dumps(card.data, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(self._salt + b"\0" + text).hexdigest()
 
-    def request(self, card: SocialCard) -> Callable[[], Path]:
-        """Note that the build needs `card`; returns the function that makes it and gives its
-        file in the cache. Cards requested before the first is made are rendered in one batch."""
+    def request(self, card: SocialCard) -> Path | Callable[[], Path]:
+        """Note that the build needs `card`. Returns its file if the cache has it (a warm build
+        places it at once: a few system calls), else the function that renders it and returns
+        its file (for the second thread). Cards requested before the first is rendered are
+        rendered in one batch."""
         key = self.key(card)
         with self._requests_lock:
             self._requested[key] = card
+        path = self._cached(key)
+        if path.is_file():
+            self.reused += 1
+            return path
         return lambda: self.cached_card(key)
 
     def cached_card(self, key: str) -> Path:
@@ -149,9 +156,7 @@ class SocialCards:
         the cache lacks) if need be."""
         with self._render_lock:
             path = self._cached(key)
-            if path.is_file():
-                self.reused += key not in self._rendered
-            else:
+            if not path.is_file():
                 with self._requests_lock:
                     requested = dict(self._requested)
                 missing = {k: c for k, c in requested.items() if not self._cached(k).is_file()}
