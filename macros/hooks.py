@@ -56,8 +56,8 @@ def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
 ) -> dict[str, Any]:
     plugin = _plugin()
-    plugin.page_head(page, config)
     plugin.social_card(page, config)
+    plugin.page_head(page, config)  # after the card: JSON-LD names it as the page's image
     plugin.add_search_entry(page, config)
     return context
 

@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import wraps
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 from jinja2 import TemplateSyntaxError, meta, nodes
 from markupsafe import Markup
@@ -307,10 +307,13 @@ def page_head(page: Page, config: MkDocsConfig) -> None:
     renderer = renderer_for(config)
     pub_id = page.meta.get("publication")
     pub = renderer.site.publication_by_id.get(pub_id) if pub_id else None
+    card = page.meta.get("social_card")
+    # schema.org wants an absolute address: only with a site address.
+    image = urljoin(config.site_url, card["path"]) if card and config.site_url else None
     if pub is not None:
-        head = renderer.publication_head(pub, page.canonical_url, config.site_url or "/")
+        head = renderer.publication_head(pub, page.canonical_url, config.site_url or "/", image)
     elif page.is_homepage:
-        head = renderer.home_head(page.canonical_url)
+        head = renderer.home_head(page.canonical_url, image)
     else:
         return
     page.meta["head_html"] = Markup(head)

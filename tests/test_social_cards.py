@@ -270,3 +270,15 @@ def test_the_photo_is_on_the_pdf_only_if_asked(fixture_builds: TwoBuilds, tmp_pa
     assert build.returncode == 0, build.output
     images = pdf_images(build.site / "cv.pdf")
     assert len(images) == 1 and images[0][0] < PHOTO_SIZE[0], images  # the resized photo
+
+
+def test_json_ld_names_the_card_as_the_image(built_site: Build) -> None:
+    """Google's recommended Article (and Person) `image`: the page's own social card."""
+    pages = [built_site.site / "index.html", *built_site.site.glob("publications/*/index.html")]
+    assert len(pages) > 1
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        og = re.search(r'<meta property="og:image" content="([^"]+)"', page)
+        ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+        assert og and ld, path
+        assert json.loads(ld.group(1))["image"] == html.unescape(og.group(1)), path
