@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .http import CROSSREF, ScholarlyHttp, shape_error
-from .metadata import PaperMetadata, clean_text
+from .metadata import PaperMetadata, clean_text, venue_kind
 
 TYPE_OF_WORK = {
     "proceedings-article": "conference",
@@ -86,8 +86,7 @@ def fetch_work(http: ScholarlyHttp, doi: str, mailto: str | None) -> PaperMetada
             if not v
         ]
         raise shape_error(CROSSREF, f"the work has no {', '.join(missing)}")
-    if kind == "conference" and "workshop" in venue.casefold():
-        kind = "workshop"
+    kind = venue_kind(kind, venue)
     fields: dict[str, Any] = {
         "title": title,
         "authors": authors,

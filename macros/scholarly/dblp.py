@@ -12,7 +12,7 @@ from typing import Any
 
 from ..bibtex_import import person_name
 from .http import DBLP, ScholarlyHttp, shape_error
-from .metadata import PaperMetadata, clean_text
+from .metadata import PaperMetadata, clean_text, venue_kind
 
 DBLP_KEY = re.compile(r"^[a-z]+(/[A-Za-z0-9_-]+){2,}$")
 TYPE_OF_RECORD = {
@@ -56,10 +56,7 @@ def fetch_record(http: ScholarlyHttp, key: str) -> PaperMetadata:
             (record.findtext("eprint") or record.findtext("volume") or "").strip()
         )
         arxiv = match.group(1) if match else None
-    if venue == "CoRR" and arxiv:
-        kind = "preprint"
-    elif kind == "conference" and "workshop" in venue.casefold():
-        kind = "workshop"
+    kind = "preprint" if venue == "CoRR" and arxiv else venue_kind(kind, venue)
     fields: dict[str, Any] = {
         "title": title,
         "authors": authors,

@@ -20,3 +20,9 @@ def clean_text(value: object) -> str:
     """One line of plain text: markup such as Crossref's `<i>` removed, spaces collapsed."""
     text = html.unescape(re.sub(r"<[^>]{1,200}>", "", str(value)))
     return " ".join(text.split())
+
+
+def venue_kind(kind: str, venue: str) -> str:
+    """A conference paper whose venue is a workshop is a workshop paper (Crossref and DBLP
+    both file workshops under conferences)."""
+    return "workshop" if kind == "conference" and "workshop" in venue.casefold() else kind
