@@ -16,6 +16,7 @@ unchanged, as every later build of an unchanged or slightly edited site.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import resource
@@ -27,24 +28,37 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "data", "docs", "macros", "overrides", "schemas")
-REAL_IDS = ("lin2025twilight", "lin2024parrot")  # referenced from data/experience.yml
+
+
+def owner_and_ids() -> tuple[str, list[str]]:
+    """The owner's name (so that the synthetic papers have the owner among their authors) and
+    the ids of the real publications (other data files may refer to them), from `data/`."""
+    profile = yaml.safe_load((ROOT / "data" / "profile.yml").read_text(encoding="utf-8"))
+    papers = ROOT / "data" / "publications.yml"
+    real = yaml.safe_load(papers.read_text(encoding="utf-8")) if papers.is_file() else None
+    entries = real.get("publications", real) if isinstance(real, dict) else real
+    return profile["name"], [entry["id"] for entry in entries or []]
 
 
 def synthetic_publications(count: int) -> str:
-    """`count` valid publications in YAML, varied in year, type, topics and marks."""
+    """`count` valid publications in YAML, varied in year, type, topics and marks; the first
+    take the real publications' ids, which other data files may refer to."""
+    owner, real_ids = owner_and_ids()
     kinds = ("conference", "journal", "workshop", "preprint")
     topics = ("LLM serving", "Compilers", "Sparse attention", "Scheduling", "Storage")
     lines = ["# synthetic data for the build benchmark"]
     for index in range(count):
         equal = str(index % 5 == 0).lower()
-        pub_id = REAL_IDS[index] if index < len(REAL_IDS) else f"paper{index:05d}"
+        pub_id = real_ids[index] if index < len(real_ids) else f"paper{index:05d}"
         lines += [
             f"- id: {pub_id}",
             f'  title: "Synthetic Paper {index}: Scaling Systems for Workload {index % 97}"',
             "  authors:",
-            "    - Chaofan Lin",
+            f"    - {json.dumps(owner)}",
             f"    - {{name: Coauthor {index % 13}, equal_contribution: {equal}}}",
             f"    - {{name: Advisor {index % 7}, corresponding: true}}",
             f"  venue: Proceedings of Synthetic Conference {index % 40}",
@@ -73,9 +87,6 @@ def make_project(directory: Path, count: int) -> None:
     (directory / "data" / "publications.yml").write_text(synthetic_publications(count))
 
 
-NAV_PAGES = ("index", "research", "publications", "talks", "teaching", "awards", "projects", "cv")
-
-
 def bare_config() -> str:
     """The project's mkdocs.yml (same theme, features, palette and Markdown extensions) without
     anything of ours: no macros plugin, hooks, theme overrides or watch list; plus a site_url."""
@@ -88,17 +99,17 @@ def bare_config() -> str:
 
 
 def make_bare_site(directory: Path, count: int) -> None:
-    """The same eight pages in the navigation, with plain text, and `count` plain pages
-    outside it (as the papers' pages are)."""
+    """The project's own pages (those of the navigation), with plain text, and `count` plain
+    pages outside it (as the papers' pages are)."""
     docs = directory / "docs"
     shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
     (docs / "p").mkdir(parents=True)
     (directory / "mkdocs.yml").write_text(bare_config())
-    for name in NAV_PAGES:
-        (docs / f"{name}.md").write_text(f"# {name.title()}\n\nA bare page.\n")
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        (docs / page.name).write_text(f"# {page.stem.title()}\n\nA bare page.\n")
     for index in range(count):
         (docs / "p" / f"page{index:05d}.md").write_text(
-            f"# Synthetic Paper {index}\n\nChaofan Lin, Coauthor, Advisor. Proceedings, 2020.\n\n"
+            f"# Synthetic Paper {index}\n\nAn Author, Coauthor, Advisor. Proceedings, 2020.\n\n"
             f"A synthetic summary of paper {index}, with **some** Markdown.\n\n"
             "Another paragraph of plain text, as a page of its own would have.\n"
         )

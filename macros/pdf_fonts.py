@@ -1,4 +1,5 @@
-"""Fonts for the PDF CV beyond Typst's own, and the check that every character has a glyph.
+"""Fonts beyond Typst's own for the PDF CV and the social cards, and the check that every
+character has a glyph.
 
 Typst embeds Libertinus Serif, New Computer Modern and DejaVu Sans Mono: Latin, Greek and
 Cyrillic, but no Chinese, Japanese or Korean. Where the CV holds characters outside those,
@@ -158,7 +159,7 @@ def _fields_holding(site: Any, chars: set[str]) -> list[str]:
         if isinstance(value, str):
             missing = sorted({c for c in value if c in chars})
             if missing:
-                yield path, ", ".join(_describe(c) for c in missing)
+                yield path, ", ".join(describe_character(c) for c in missing)
         elif isinstance(value, BaseModel):
             for name in type(value).model_fields:
                 yield from walk(getattr(value, name), f"{path}.{name}" if path else name)
@@ -178,20 +179,19 @@ def _fields_holding(site: Any, chars: set[str]) -> list[str]:
     return found
 
 
-def _describe(char: str) -> str:
+def describe_character(char: str) -> str:
     name = unicodedata.name(char, "")
     return f"'{char}' U+{ord(char):04X}" + (f" ({name})" if name else "")
 
 
-def font_dirs_for(data: Any, site: Any, project_dir: Path | None = None) -> list[str]:
-    """The font folders Typst needs for `data` besides its own fonts ([] for most CVs);
-    MissingGlyphError naming the fields if some character is in no font at all."""
+def find_font_dirs(data: Any, project_dir: Path | None = None) -> tuple[list[str], set[str]]:
+    """The font folders Typst needs for the text of `data` besides its own fonts ([] for most
+    texts), and the characters that no font has (empty when all can be drawn)."""
     needed = _foreign_characters(data)
-    if not needed:
-        return []
     dirs: list[str] = []
-    searched = font_search_dirs(project_dir)
-    for path in _font_files(searched):
+    if not needed:
+        return dirs, needed
+    for path in _font_files(font_search_dirs(project_dir)):
         coverage = font_coverage(path)
         covered = {c for c in needed if _in_ranges(ord(c), coverage)}
         if covered:
@@ -199,14 +199,29 @@ def font_dirs_for(data: Any, site: Any, project_dir: Path | None = None) -> list
             if str(path.parent) not in dirs:
                 dirs.append(str(path.parent))
         if not needed:
-            return dirs
-    fields = _fields_holding(site, needed) if site is not None else []
-    where = fields or [", ".join(_describe(c) for c in sorted(needed))]
-    raise MissingGlyphError(
-        "the PDF CV has characters that no font has a glyph for (they would print as empty"
-        " boxes); install a font that has them (Chinese, Japanese, Korean on Debian:"
+            break
+    return dirs, needed
+
+
+def missing_glyph_advice(project_dir: Path | None = None) -> str:
+    """What to install, and where fonts were looked for."""
+    searched = font_search_dirs(project_dir)
+    return (
+        "install a font that has them (Chinese, Japanese, Korean on Debian:"
         " `apt-get install fonts-noto-cjk`). Searched: "
         + (", ".join(map(str, searched)) or "no font folder found")
-        + "\n  "
-        + "\n  ".join(where)
+    )
+
+
+def font_dirs_for(data: Any, site: Any, project_dir: Path | None = None) -> list[str]:
+    """The font folders Typst needs for the CV's `data` besides its own fonts ([] for most
+    CVs); MissingGlyphError naming the fields if some character is in no font at all."""
+    dirs, missing = find_font_dirs(data, project_dir)
+    if not missing:
+        return dirs
+    fields = _fields_holding(site, missing) if site is not None else []
+    where = fields or [", ".join(describe_character(c) for c in sorted(missing))]
+    raise MissingGlyphError(
+        "the PDF CV has characters that no font has a glyph for (they would print as empty"
+        " boxes); " + missing_glyph_advice(project_dir) + "\n  " + "\n  ".join(where)
     )

@@ -10,7 +10,7 @@ import os
 import shutil
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import wraps
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlparse
@@ -174,9 +174,11 @@ def _write_file(path: str, content: str | bytes | Callable[[], bytes | Path]) ->
 def _link_or_copy(source: Path, target: Path) -> None:
     """A hard link costs no copy (1,000 cards are 70 MB); a copy where links cannot go (another
     disk). Nothing writes into the files of a built site, so the cache cannot change through it."""
-    target.unlink(missing_ok=True)
     try:
         os.link(source, target)
+    except FileExistsError:  # a `--dirty` build or `mkdocs serve`
+        target.unlink()
+        _link_or_copy(source, target)
     except OSError:
         shutil.copyfile(source, target)
 
@@ -234,10 +236,16 @@ def _dest(page_path: str) -> str:
 
 def finish_generated_files(config: MkDocsConfig) -> None:
     """Wait for the files written on the side, once the pages are built."""
-    writer = config.get(_WRITER_KEY)
-    if writer is not None:
-        writer.finish()
-    cards = config.get(_CARDS_KEY)
+    cards: SocialCards | None = config.get(_CARDS_KEY)
+    try:
+        if cards is not None:
+            cards.finish()  # this thread helps render the cards still missing
+    except SocialCardError as error:
+        raise PluginError(str(error)) from None
+    finally:
+        writer = config.get(_WRITER_KEY)
+        if writer is not None:
+            writer.finish()
     if cards is not None:
         cards.prune()
         log.info(f"Social cards: {cards.rendered} rendered, {cards.reused} from {CACHE_DIR}/")
@@ -261,6 +269,7 @@ def start_social_cards(
         renderer.env.globals["photo"] = photo  # for profile_card.html
         for site_path, cached in photo.files.items():
             writer.write(str(Path(config.site_dir) / site_path), lambda cached=cached: cached)
+    _make_folder.cache_clear()  # the site's folders are gone since the last build
     cards = config[_CARDS_KEY] = SocialCards(
         site, renderer.is_owner, project, photo.card_photo if photo else ""
     )
@@ -273,6 +282,9 @@ def start_social_cards(
         data_cards[page.path] = cards.paper(pub, page.path)
     for card in data_cards.values():
         _place_card(config, cards, card)
+    # Cards render on threads of their own from now on, while the pages build: the writer's
+    # thread would come to them only after its many small files (each waits for Python's lock).
+    cards.start_helpers(max(1, (os.cpu_count() or 1) - 1))
 
 
 def _place_card(config: MkDocsConfig, cards: SocialCards, card: SocialCard) -> None:
@@ -281,10 +293,17 @@ def _place_card(config: MkDocsConfig, cards: SocialCards, card: SocialCard) -> N
     target = Path(config.site_dir) / card.path
     found = cards.request(card)
     if isinstance(found, Path):
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(target.parent)
         _link_or_copy(found, target)
     else:
         config[_WRITER_KEY].write(str(target), found)
+
+
+@lru_cache(maxsize=64)
+def _make_folder(folder: Path) -> None:
+    """Once per folder and build (the cache is cleared when the build starts): 1,000 cards
+    share one folder, and each needless `mkdir` costs as much as the link itself."""
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def social_card(page: Page, config: MkDocsConfig) -> None:

@@ -7,19 +7,19 @@ title, authors and venue) through `templates/social_card.typ`, which gets it as 
 Cards are cached by content in the project (`.cache/social/card-<hash>.png`). The hash covers the
 template, the card's data (the photo's file name holds the photo's own hash) and the Typst
 version, which fixes the fonts since system fonts are ignored. An unchanged site renders no
-card again; an edited template renders them all again. Missing cards are rendered together in one
-Typst run, one page per card, which costs a fraction of one run per card.
+card again; an edited template renders them all again. Missing cards are rendered in chunks, one
+Typst run of one page per card each, which costs a fraction of one run per card; the build's
+threads take chunks in turn (see `render_pending`), so a cold build keeps every core busy.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from urllib.parse import urlparse
 import typst
 
 from .model import Publication
+from .pdf_fonts import describe_character, find_font_dirs, missing_glyph_advice
 from .rendering import TEMPLATES_DIR
 from .sections import SiteData
 
@@ -36,7 +37,8 @@ CARD_WIDTH, CARD_HEIGHT = 1200, 630
 CARDS_DIR = "assets/images/social"  # in the site
 CACHE_DIR = ".cache/social"  # in the project
 _PPI = 72  # the template's page is 1200pt x 630pt: one point is one pixel
-_MIN_BATCH = 50  # fewer cards than this per thread are not worth another thread
+_RENDERING = "2"  # raise when the way cards are rendered changes (2: fonts beyond Typst's own)
+_CHUNK = 32  # cards per Typst run: a run costs about 20 ms more than the cards it renders
 _CARD_FILE = re.compile(r"^card-[0-9a-f]{64}\.png$")
 
 
@@ -62,8 +64,9 @@ class SocialCards:
     """Makes the cards of one build and keeps them in the cache.
 
     `page()`/`home()`/`paper()` only describe a card and `request()` finds it in the cache
-    (cheap, on the build's thread); `cached_card()` renders what the cache lacks (on the
-    build's second thread; thread-safe).
+    (cheap, on the build's thread). What the cache lacks is rendered by `cached_card()` on the
+    build's second thread while the pages build, by `start_helpers()` threads on more cores,
+    and by `finish()` on the build's own thread once the pages are built.
     """
 
     def __init__(
@@ -90,13 +93,16 @@ class SocialCards:
             "photo": f"/{photo}" if photo else "",  # Typst reads "/..." from the project root
         }
         self._salt = b"\0".join(
-            [template.read_bytes(), typst.__version__.encode(), str(_PPI).encode()]
+            [template.read_bytes(), typst.__version__.encode(), f"{_PPI}/{_RENDERING}".encode()]
         )
-        self._requests_lock = threading.Lock()  # held briefly, by both threads
-        self._render_lock = threading.Lock()  # held while rendering, by the second thread
+        # One lock guards the state below; threads wait on it for cards others render.
+        self._changed = threading.Condition()
         self._requested: dict[str, SocialCard] = {}  # cache key -> card
-        self._compiler: typst.Compiler | None = None
+        self._pending: list[str] = []  # keys of requested cards the cache lacks, not yet taken
         self._rendered: set[str] = set()  # keys of the cards this build rendered
+        self._failure: SocialCardError | None = None
+        self._helpers: ThreadPoolExecutor | None = None
+        self._helper_jobs: list[Future[None]] = []
         self.reused = 0  # cards taken from the cache
 
     # --- what a card says ---------------------------------------------------------------
@@ -139,52 +145,83 @@ class SocialCards:
 
     def request(self, card: SocialCard) -> Path | Callable[[], Path]:
         """Note that the build needs `card`. Returns its file if the cache has it (a warm build
-        places it at once: a few system calls), else the function that renders it and returns
-        its file (for the second thread). Cards requested before the first is rendered are
-        rendered in one batch."""
+        places it at once: a few system calls), else the function that waits until it is
+        rendered and returns its file (for the build's second thread)."""
         key = self.key(card)
-        with self._requests_lock:
-            self._requested[key] = card
         path = self._cached(key)
-        if path.is_file():
-            self.reused += 1
-            return path
+        with self._changed:
+            first = key not in self._requested
+            self._requested[key] = card
+            if path.is_file():
+                self.reused += 1
+                return path
+            if first:
+                self._pending.append(key)
         return lambda: self.cached_card(key)
 
     def cached_card(self, key: str) -> Path:
-        """The cached PNG of a requested card, rendered first (with every other requested card
-        the cache lacks) if need be."""
-        with self._render_lock:
-            path = self._cached(key)
-            if not path.is_file():
-                with self._requests_lock:
-                    requested = dict(self._requested)
-                missing = {k: c for k, c in requested.items() if not self._cached(k).is_file()}
-                self._render_into_cache(missing)
-            return path
+        """The cached PNG of a requested card: render pending cards, a chunk at a time, until
+        this one is among them, or wait for the thread that renders it."""
+        self.render_pending(until=key)
+        with self._changed:
+            self._changed.wait_for(lambda: key in self._rendered or self._failure is not None)
+            if self._failure is not None:
+                raise self._failure
+        return self._cached(key)
+
+    def render_pending(self, until: str | None = None) -> None:
+        """Render the requested cards the cache lacks, a chunk at a time (stopping once `until`
+        is rendered, if given). Any number of threads may call it at once and share the work:
+        each takes the next chunk."""
+        while True:
+            with self._changed:
+                if self._failure is not None:
+                    raise self._failure
+                if until in self._rendered or not self._pending:
+                    return
+                keys = self._pending[:_CHUNK]
+                del self._pending[:_CHUNK]
+            try:
+                self._render_into_cache(keys)
+            except SocialCardError as error:
+                with self._changed:
+                    self._failure = error
+                    self._changed.notify_all()
+                raise
+            with self._changed:
+                self._rendered.update(keys)
+                self._changed.notify_all()
+
+    def start_helpers(self, threads: int) -> None:
+        """Render pending cards on `threads` threads of their own, beside the build's."""
+        if threads > 0 and self._pending and self._helpers is None:
+            self._helpers = ThreadPoolExecutor(max_workers=threads)
+            self._helper_jobs = [self._helpers.submit(self.render_pending) for _ in range(threads)]
+
+    def finish(self) -> None:
+        """Once the pages are built, the build's own thread renders what is still pending
+        beside the other threads (a cold build of 1,000 papers has most cards left by then);
+        then waits for the helpers. Raises SocialCardError if a card could not be made."""
+        try:
+            self.render_pending()
+        finally:
+            if self._helpers is not None:
+                self._helpers.shutdown(wait=True)
+        for job in self._helper_jobs:
+            job.result()
 
     def _cached(self, key: str) -> Path:
         return self.cache_dir / f"card-{key}.png"
 
-    def _render_into_cache(self, cards: dict[str, SocialCard]) -> None:
-        data = [card.data for card in cards.values()]
-        # The build's own thread keeps one core busy; Typst releases Python's lock, so the
-        # other cores (if any) each render a share of the cards.
-        workers = max(1, min((os.cpu_count() or 1) - 1, len(data) // _MIN_BATCH))
-        if workers == 1:
-            images = render_cards(data, self._compile)
-        else:
-            size = -(-len(data) // workers)
-            chunks = [data[i : i + size] for i in range(0, len(data), size)]
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                parts = pool.map(lambda chunk: render_cards(chunk, self._compile_alone), chunks)
-                images = [image for part in parts for image in part]
+    def _render_into_cache(self, keys: list[str]) -> None:
+        with self._changed:
+            data = [self._requested[key].data for key in keys]
+        images = render_cards(data, self._compile)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        for key, image in zip(cards, images, strict=True):
-            temporary = self._cached(key).with_suffix(f".{os.getpid()}.tmp")
+        for key, image in zip(keys, images, strict=True):
+            temporary = self._cached(key).with_suffix(f".{threading.get_ident()}.tmp")
             temporary.write_bytes(image)
             temporary.replace(self._cached(key))  # never a half-written card in the cache
-        self._rendered.update(cards)
 
     @property
     def rendered(self) -> int:
@@ -192,18 +229,20 @@ class SocialCards:
         return len(self._rendered)
 
     def _compile(self, data: str) -> bytes | list[bytes]:
-        if self._compiler is None:
-            self._compiler = typst.Compiler(
-                str(self.template), root=str(self.project_dir), ignore_system_fonts=True
+        """One Typst run (typst releases Python's lock, so threads render side by side). Fonts
+        beyond Typst's own (Chinese, Japanese, Korean) are given where the text needs them."""
+        font_dirs, missing = find_font_dirs(json.loads(data), self.project_dir)
+        if missing:
+            raise SocialCardError(
+                "a social card has characters that no font has a glyph for (they would print"
+                f" as empty boxes): {', '.join(describe_character(c) for c in sorted(missing))};"
+                f" {missing_glyph_advice(self.project_dir)}"
             )
-        return self._compiler.compile(format="png", ppi=_PPI, sys_inputs={"data": data})
-
-    def _compile_alone(self, data: str) -> bytes | list[bytes]:
-        """One Typst run of its own (for a thread of a pool; a Compiler is not shared)."""
         return typst.compile(
             str(self.template),
             root=str(self.project_dir),
             ignore_system_fonts=True,
+            font_paths=font_dirs,
             format="png",
             ppi=_PPI,
             sys_inputs={"data": data},

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -18,7 +20,7 @@ from pypdf import PdfReader
 
 from macros.loader import DataError, load_site_data
 from macros.rendering import SiteRenderer
-from macros.social_cards import CACHE_DIR, CARD_TEMPLATE, SocialCards
+from macros.social_cards import CACHE_DIR, CARD_TEMPLATE, SocialCardError, SocialCards
 
 FIXTURES = ROOT / "tests" / "fixtures" / "social"
 HOSTILE_ID = "example2024hostile"
@@ -282,3 +284,76 @@ def test_json_ld_names_the_card_as_the_image(built_site: Build) -> None:
         ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
         assert og and ld, path
         assert json.loads(ld.group(1))["image"] == html.unescape(og.group(1)), path
+
+
+# --- scripts beyond Typst's own fonts ------------------------------------------------------
+
+CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+
+def rendered_card(project: Path, title: str) -> bytes:
+    """A page card with `title`, rendered alone through the build's own renderer."""
+    site = load_site_data(project / "data")
+    template = project / "macros" / "templates" / CARD_TEMPLATE
+    cards = SocialCards(site, SiteRenderer(site).is_owner, project, template=template)
+    found = cards.request(cards.page("page.md", title))
+    path = found if isinstance(found, Path) else found()
+    return path.read_bytes()
+
+
+@pytest.mark.skipif(not CJK_FONT.is_file(), reason="fonts-noto-cjk is not installed")
+def test_chinese_japanese_korean_print_on_a_card(tmp_path: Path) -> None:
+    """Characters without a glyph print as identical empty boxes: two titles that differ only
+    in their Chinese, Japanese and Korean characters must give two different pictures."""
+    project = make_fixture_project(tmp_path / "project")
+    one = rendered_card(project, "Talk: 王小明 山田太郎 김민수")
+    other = rendered_card(project, "Talk: 李大伟 佐藤花子 박지훈")
+    assert Image.open(io.BytesIO(one)).size == (1200, 630)
+    assert one != other
+
+
+def test_a_character_no_font_has_stops_the_build_naming_it(tmp_path: Path) -> None:
+    project = make_fixture_project(tmp_path / "project")
+    with pytest.raises(SocialCardError) as caught:
+        rendered_card(project, "Hieroglyph 𓀀")
+    assert "U+13000" in str(caught.value) and "empty boxes" in str(caught.value)
+
+
+# --- rendering on several threads ----------------------------------------------------------
+
+
+def test_threads_share_the_missing_cards_and_render_each_once(tmp_path: Path) -> None:
+    """A cold build renders cards on several threads at once (the writer's, helpers', and the
+    build's own at its end): every card is rendered exactly once and each waiter gets its file."""
+    project = make_fixture_project(tmp_path / "project")
+    site = load_site_data(project / "data")
+    template = project / "macros" / "templates" / CARD_TEMPLATE
+    cards = SocialCards(site, SiteRenderer(site).is_owner, project, template=template)
+    compiled: list[int] = []
+    compile_ = cards._compile
+    cards._compile = lambda data: compiled.append(len(json.loads(data)["cards"])) or compile_(data)  # type: ignore[method-assign]
+    titles = [f"Page {n}" for n in range(70)]
+    # Two pages of the same title share one card (the key is what the card says).
+    waiters = [
+        cards.request(cards.page(f"{folder}/p{n}.md", title))
+        for folder in ("a", "b")
+        for n, title in enumerate(titles)
+    ]
+    assert all(callable(w) for w in waiters)
+    cards.start_helpers(2)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        jobs = [pool.submit(waiter) for waiter in waiters]  # type: ignore[arg-type]
+        cards.finish()
+        files = [job.result(timeout=120) for job in jobs]
+    assert sum(compiled) == cards.rendered == len(titles) and len(compiled) >= 3
+    assert len({f.read_bytes() for f in files}) == len(titles)  # each its own picture
+
+
+def test_a_broken_card_template_fails_the_build_with_typsts_message(tmp_path: Path) -> None:
+    project = make_fixture_project(tmp_path / "project")
+    template = project / "macros" / "templates" / CARD_TEMPLATE
+    template.write_text(template.read_text() + "\n#undefined-function()\n")
+    build = run_build(project, tmp_path / "site")
+    assert build.returncode != 0
+    assert CARD_TEMPLATE in build.output and "undefined-function" in build.output
+    assert "Traceback" not in build.output
