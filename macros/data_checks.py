@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .loader import DataProblem
 from .model import NewsItem, Publication
 from .news_ids import news_keys
 from .paper_pdf import DOCS_DIR, is_local, source_path
+from .problems import DataProblem
 from .yaml_source import Positions
 
 

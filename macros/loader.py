@@ -8,16 +8,17 @@ can be reported as `data/publications.yml:41:9`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .bibtex import BibtexOverrideError, parse_override
+from .data_checks import local_pdf_problems, news_id_problems
 from .data_files import data_file_problem, icon_dirs, unknown_icon
 from .model import CustomSection, Profile
 from .photo import photo_problems
+from .problems import DataError, DataProblem
 from .sections import (
     MAPPING_FILES,
     PROFILE_FILE,
@@ -31,41 +32,6 @@ from .yaml_source import Location, Positions, YamlSyntaxError, read_yaml
 
 # Fields that name an entry in messages, where its section names none of its own.
 _FALLBACK_LABEL_KEYS = ("id", "title", "name", "date")
-
-
-@dataclass(frozen=True)
-class DataProblem:
-    """One mistake in a data file, located as precisely as the YAML allows."""
-
-    file: str
-    line: int | None
-    column: int | None
-    message: str
-    entry: str | None = None
-    field: str | None = None
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        parts = [where]
-        if self.entry:
-            parts.append(self.entry)
-        if self.field:
-            parts.append(f"field '{self.field}'")
-        return ": ".join(parts) + f": {self.message}"
-
-
-class DataError(Exception):
-    """Raised when `data/` does not match the contract; the message lists every problem."""
-
-    def __init__(self, problems: list[DataProblem]) -> None:
-        self.problems = problems
-        count = len(problems)
-        header = f"{count} problem{'s' if count != 1 else ''} in the site data:"
-        super().__init__("\n".join([header, *(f"  {p}" for p in problems)]))
 
 
 def _position(
@@ -426,7 +392,6 @@ def load_site_data(data_dir: Path | str) -> SiteData:
             problems.extend(error.problems)
     if not problems:
         problems.extend(_cross_checks(loaded, positions_of, display_dir))
-        from .data_checks import local_pdf_problems, news_id_problems  # they import this module
 
         problems += local_pdf_problems(
             loaded.get("publications", []),
