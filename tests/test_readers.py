@@ -11,9 +11,11 @@ from __future__ import annotations
 import gzip
 import html
 import json
+import os
 import re
 import shutil
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -28,13 +30,16 @@ from macros.rendering import SiteRenderer
 sys.path.insert(0, str(ROOT / "scripts"))
 from schemaorg_check import check_jsonld
 from validate import (
-    VNU_JAR,
+    CHECKS,
+    NuCheckerUnavailable,
+    beyond_baseline,
     check_bibtex,
     check_feed,
-    check_html,
+    check_html_sites,
     check_json_resume,
     check_sitemap,
     check_structured_data,
+    install_vnu,
 )
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fictional"
@@ -292,6 +297,23 @@ def test_sitemap_check_finds_broken_rules(tmp_path: Path) -> None:
     assert any("url 2: 0 loc elements" in p for p in problems)
 
 
+def test_sitemap_lists_every_page_and_nothing_else(
+    any_site: Build, fictional: Build, tmp_path: Path
+) -> None:
+    assert check_sitemap(any_site.site)[0] == []
+    site = shutil.copytree(fictional.site, tmp_path / "site")
+    sitemap = site / "sitemap.xml"
+    xml = sitemap.read_text()
+    paper = f"<loc>{SITE_URL}publications/{PAPER}/</loc>"
+    assert paper in xml
+    sitemap.write_text(xml.replace(paper, f"<loc>{SITE_URL}gone/</loc>"))
+    assert check_sitemap(site)[0] == [
+        f"publications/{PAPER}/index.html: its address {SITE_URL}publications/{PAPER}/"
+        " is not in the sitemap",
+        f"loc '{SITE_URL}gone/' is the address of no page of the site",
+    ]
+
+
 # --- HTML and BibTeX ------------------------------------------------------------------
 
 
@@ -308,12 +330,63 @@ def test_every_label_names_a_control_on_the_page(fictional: Build) -> None:
     assert 'for="__toc"' in fictional.page("publications").replace("'", '"')
 
 
-@pytest.mark.skipif(
-    shutil.which("java") is None or not VNU_JAR.exists(),
-    reason="needs Java and the Nu checker (python scripts/validate.py installs it)",
+@pytest.fixture(scope="module")
+def nu_checker() -> Path:
+    """The W3C Nu checker's jar, fetched from npm into .validate/ by the first run (a few
+    seconds). Skipped, with the reason, without Java or npm; under CI (`CI` set) that fails."""
+    try:
+        return install_vnu()
+    except NuCheckerUnavailable as error:
+        if os.environ.get("CI"):
+            raise RuntimeError(f"CI runs the Nu HTML checker, but: {error}") from None
+        pytest.skip(str(error))
+
+
+LABEL_ERROR = (
+    "The value of the “for” attribute of the “label” element must be the ID of a non-hidden"
+    " form control."
 )
-def test_nu_checker_finds_nothing_a_blank_material_site_lacks(fictional: Build) -> None:
-    problems, note = check_html(fictional.site)
+AUTOCOMPLETE_ERROR = "Attribute “autocomplete” is only allowed when the input type is"
+
+
+def test_nu_checker_finds_nothing_a_blank_material_site_lacks(
+    nu_checker: Path, fictional: Build, built_site: Build, real_site: Build, tmp_path: Path
+) -> None:
+    """Every page and style sheet of the three builds, in one run of the checker; and a copy
+    of one build with a stray label, a third checkbox with `autocomplete` (Material's own
+    two per page are on the blank site too) and a misspelt CSS property, which it must find."""
+    broken = shutil.copytree(fictional.site, tmp_path / "broken")
+    page = broken / "publications" / PAPER / "index.html"
+    extra = '<label for="nowhere">x</label><input type="checkbox" id="x3" autocomplete="off">'
+    page.write_text(page.read_text().replace("</article>", extra + "</article>", 1))
+    style = broken / "assets" / "site.css"
+    style.write_text(style.read_text() + "a { colr: red; }\n")
+    builds = (fictional, built_site, real_site)
+    results = check_html_sites([*(build.site for build in builds), broken])
+    for build in builds:
+        problems, note = results[build.site]
+        assert problems == [], note
+        assert note.startswith(f"{len(list(build.site.rglob('*.html')))} pages and "), note
+    problems = sorted(results[broken][0])
+    where = f"publications/{PAPER}/index.html: "
+    assert len(problems) == 3, problems
+    assert problems[0] == "assets/site.css: CSS: “colr”: Property “colr” doesn't exist."
+    assert problems[1].startswith(where + AUTOCOMPLETE_ERROR)
+    assert problems[2] == where + LABEL_ERROR
+
+
+def test_baseline_counts_each_message_per_page() -> None:
+    baseline = Counter({"autocomplete": 2, "warning: lang": 1})
+    assert beyond_baseline(["autocomplete", "warning: lang", "autocomplete"], baseline) == []
+    assert beyond_baseline(["autocomplete"] * 3 + ["label"], baseline) == [
+        "autocomplete",
+        "label",
+    ]
+
+
+@pytest.mark.parametrize("validator", CHECKS)
+def test_every_build_passes_each_validator(validator: str, any_site: Build) -> None:
+    problems, note = CHECKS[validator](any_site.site)
     assert problems == [], note
 
 
