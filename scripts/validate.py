@@ -74,14 +74,27 @@ class NuCheckerUnavailable(RuntimeError):
     """Java or npm is missing, or npm could not fetch the checker: the reason, for a skip."""
 
 
-def install_vnu(timeout: float = 300) -> Path:
-    """The Nu checker's jar, fetched from npm into `.validate/` the first time."""
+def installed_vnu() -> Path:
+    """The Nu checker's jar if Java and the jar are here; NuCheckerUnavailable says what to do
+    (the tests never fetch it: no test touches the network)."""
     if shutil.which("java") is None:
         raise NuCheckerUnavailable(
             "the Nu HTML checker needs Java: apt-get install default-jre-headless"
         )
-    if VNU_JAR.exists():
-        return VNU_JAR
+    if not VNU_JAR.exists():
+        raise NuCheckerUnavailable(
+            "the Nu HTML checker is not fetched yet: python scripts/validate.py --install"
+        )
+    return VNU_JAR
+
+
+def install_vnu(timeout: float = 300) -> Path:
+    """The Nu checker's jar, fetched from npm into `.validate/` the first time."""
+    try:
+        return installed_vnu()
+    except NuCheckerUnavailable:
+        if shutil.which("java") is None:
+            raise
     if shutil.which("npm") is None:
         raise NuCheckerUnavailable(
             f"fetching the Nu HTML checker (vnu-jar {VNU_VERSION}) needs npm: apt-get install npm"
@@ -108,7 +121,7 @@ def nu_messages(files: list[Path]) -> dict[Path, list[str]]:
     # The client compiler only, and a deeper stack that the checker then needs: half the CPU
     # time for a run of a few seconds (measured on the project's builds: 4.2 s instead of 9).
     java = ["java", "-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar"]
-    command = [*java, str(install_vnu()), "--also-check-css", "--format", "json"]
+    command = [*java, str(installed_vnu()), "--also-check-css", "--format", "json"]
     result = subprocess.run(
         [*command, *map(str, files)], capture_output=True, text=True, check=False
     )
@@ -413,7 +426,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="a built site to check (default: build one)")
     parser.add_argument("--no-html", action="store_true", help="skip the Nu HTML checker")
+    parser.add_argument(
+        "--install", action="store_true", help="only fetch the Nu HTML checker (for the tests)"
+    )
     args = parser.parse_args()
+    if args.install:
+        try:
+            print(f"Nu HTML checker: {install_vnu()}")
+        except NuCheckerUnavailable as error:
+            print(error)
+            return 2
+        return 0
     checks = dict(CHECKS)
     if not args.no_html:
         try:

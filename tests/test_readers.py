@@ -39,7 +39,7 @@ from validate import (
     check_json_resume,
     check_sitemap,
     check_structured_data,
-    install_vnu,
+    installed_vnu,
 )
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fictional"
@@ -332,10 +332,11 @@ def test_every_label_names_a_control_on_the_page(fictional: Build) -> None:
 
 @pytest.fixture(scope="module")
 def nu_checker() -> Path:
-    """The W3C Nu checker's jar, fetched from npm into .validate/ by the first run (a few
-    seconds). Skipped, with the reason, without Java or npm; under CI (`CI` set) that fails."""
+    """The W3C Nu checker's jar in .validate/ (`python scripts/validate.py --install` fetches
+    it; `.ci/run` does). Skipped, with the reason, without Java or the jar; under CI (`CI` set)
+    that fails."""
     try:
-        return install_vnu()
+        return installed_vnu()
     except NuCheckerUnavailable as error:
         if os.environ.get("CI"):
             raise RuntimeError(f"CI runs the Nu HTML checker, but: {error}") from None
