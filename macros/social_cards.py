@@ -183,11 +183,13 @@ class SocialCards:
                 del self._pending[:_CHUNK]
             try:
                 self._render_into_cache(keys)
-            except SocialCardError as error:
+            except Exception as error:  # the threads waiting for these cards must learn of it
+                failure = error if isinstance(error, SocialCardError) else None
+                failure = failure or SocialCardError(f"social cards: {error}")
                 with self._changed:
-                    self._failure = error
+                    self._failure = failure
                     self._changed.notify_all()
-                raise
+                raise failure from None
             with self._changed:
                 self._rendered.update(keys)
                 self._changed.notify_all()
@@ -215,8 +217,22 @@ class SocialCards:
 
     def _render_into_cache(self, keys: list[str]) -> None:
         with self._changed:
-            data = [self._requested[key].data for key in keys]
-        images = render_cards(data, self._compile)
+            cards = [self._requested[key] for key in keys]
+        data = [card.data for card in cards]
+        # Fonts beyond Typst's own (Chinese, Japanese, Korean) where the text needs them.
+        font_dirs, missing = find_font_dirs(data, self.project_dir)
+        if missing:
+            holding = [
+                c.alt for c in cards if missing & set(json.dumps(c.data, ensure_ascii=False))
+            ]
+            raise SocialCardError(
+                "the social card of "
+                + "; of ".join(f"'{alt}'" for alt in holding)
+                + " has characters that no font has a glyph for (they would print as empty"
+                f" boxes): {', '.join(describe_character(c) for c in sorted(missing))}; "
+                + missing_glyph_advice(self.project_dir)
+            )
+        images = render_cards(data, lambda text: self._compile(text, font_dirs))
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         for key, image in zip(keys, images, strict=True):
             temporary = self._cached(key).with_suffix(f".{threading.get_ident()}.tmp")
@@ -228,16 +244,8 @@ class SocialCards:
         """How many cards this build rendered."""
         return len(self._rendered)
 
-    def _compile(self, data: str) -> bytes | list[bytes]:
-        """One Typst run (typst releases Python's lock, so threads render side by side). Fonts
-        beyond Typst's own (Chinese, Japanese, Korean) are given where the text needs them."""
-        font_dirs, missing = find_font_dirs(json.loads(data), self.project_dir)
-        if missing:
-            raise SocialCardError(
-                "a social card has characters that no font has a glyph for (they would print"
-                f" as empty boxes): {', '.join(describe_character(c) for c in sorted(missing))};"
-                f" {missing_glyph_advice(self.project_dir)}"
-            )
+    def _compile(self, data: str, font_dirs: list[str]) -> bytes | list[bytes]:
+        """One Typst run (typst releases Python's lock, so threads render side by side)."""
         return typst.compile(
             str(self.template),
             root=str(self.project_dir),

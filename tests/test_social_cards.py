@@ -7,6 +7,8 @@ import io
 import json
 import re
 import shutil
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -316,7 +318,34 @@ def test_a_character_no_font_has_stops_the_build_naming_it(tmp_path: Path) -> No
     project = make_fixture_project(tmp_path / "project")
     with pytest.raises(SocialCardError) as caught:
         rendered_card(project, "Hieroglyph 𓀀")
-    assert "U+13000" in str(caught.value) and "empty boxes" in str(caught.value)
+    message = str(caught.value)
+    assert "U+13000" in message and "empty boxes" in message
+    assert "the social card of 'Hieroglyph 𓀀 – " in message  # which card: its page's title
+
+
+def test_a_card_that_cannot_be_made_stops_every_thread_waiting_for_it(tmp_path: Path) -> None:
+    """Whatever goes wrong in a render (here the template is outside the project, which Typst
+    refuses), the threads waiting for those cards get the error instead of waiting forever."""
+    project = make_fixture_project(tmp_path / "project")
+    site = load_site_data(project / "data")
+    cards = SocialCards(site, SiteRenderer(site).is_owner, project)  # the template is ROOT's
+    waiters = [cards.request(cards.page(f"p{n}.md", f"Page {n}")) for n in range(40)]
+    outcomes: list[BaseException | Path] = []
+
+    def wait(waiter: Callable[[], Path]) -> None:
+        try:
+            outcomes.append(waiter())
+        except BaseException as error:  # the outcome is what is tested
+            outcomes.append(error)
+
+    # Daemon threads: a waiter that never returns fails the test instead of hanging it.
+    threads = [threading.Thread(target=wait, args=(w,), daemon=True) for w in waiters[:3]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(outcomes) == len(threads), "a thread is still waiting for its card"
+    assert all(isinstance(outcome, SocialCardError) for outcome in outcomes), outcomes
 
 
 # --- rendering on several threads ----------------------------------------------------------
@@ -331,7 +360,12 @@ def test_threads_share_the_missing_cards_and_render_each_once(tmp_path: Path) ->
     cards = SocialCards(site, SiteRenderer(site).is_owner, project, template=template)
     compiled: list[int] = []
     compile_ = cards._compile
-    cards._compile = lambda data: compiled.append(len(json.loads(data)["cards"])) or compile_(data)  # type: ignore[method-assign]
+
+    def counted(data: str, font_dirs: list[str]) -> bytes | list[bytes]:
+        compiled.append(len(json.loads(data)["cards"]))
+        return compile_(data, font_dirs)
+
+    cards._compile = counted  # type: ignore[method-assign]
     titles = [f"Page {n}" for n in range(70)]
     # Two pages of the same title share one card (the key is what the card says).
     waiters = [
