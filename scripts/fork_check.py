@@ -39,14 +39,28 @@ REMOVED_SECTIONS = {
 }
 # Not part of a fork's copy: version control, local environments, build output, caches.
 SKIPPED = shutil.ignore_patterns(
-    ".git", "venv", ".venv", "site", ".audit", "node_modules", "__pycache__", ".pytest_cache"
+    ".git",
+    "venv",
+    ".venv",
+    "site",
+    ".audit",
+    ".validate",
+    "node_modules",
+    "__pycache__",
+    ".pytest_cache",
+    ".cache",
 )
+# Fetched tools the fork's tests use as they are (the Nu HTML checker): linked, not copied.
+SHARED_TOOLS = (".validate",)
 TEXT_SUFFIXES = {".html", ".xml", ".json", ".txt", ".bib", ".js", ".css", ".md", ""}
 
 
 def make_fork(destination: Path) -> Path:
     """A copy of the project with the fork person's data and the removed sections gone."""
     shutil.copytree(ROOT, destination, ignore=SKIPPED)
+    for tool in SHARED_TOOLS:
+        if (ROOT / tool).is_dir():
+            (destination / tool).symlink_to(ROOT / tool, target_is_directory=True)
     data = destination / "data"
     shutil.rmtree(data)
     shutil.copytree(FORK_DATA, data)
