@@ -396,17 +396,61 @@ def check_page_source(markdown: str, page: Page, config: MkDocsConfig) -> None:
 
 
 def finish_page_source(markdown: str, page: Page, config: MkDocsConfig) -> str:
-    """After mkdocs-macros: stop on an error a macro raised (with the page and the call), and
-    indent each macro's output to where it was called."""
+    """After mkdocs-macros: stop on an error a macro raised (with the page, the line and the
+    call), and indent each macro's output to where it was called."""
     renderer = renderer_for(config)
     if renderer.macro_errors:
-        name, error = renderer.macro_errors[0]
+        name, args, kwargs, error = renderer.macro_errors[0]
         renderer.macro_errors.clear()
         source = page.markdown or ""  # the page before mkdocs-macros rendered it
-        calls = [i for i, line in enumerate(source.splitlines(), 1) if f"{name}(" in line]
-        where = _page_line(page, source, calls[0]) if calls else config_docs_name(page)
-        raise PluginError(f"{where}: {name}(): {error}")
+        lines = _failed_call_lines(_macros_plugin(config), source, name, args, kwargs)
+        call = _call_text(name, args, kwargs)
+        if len(lines) == 1:
+            raise PluginError(f"{_page_line(page, source, lines[0])}: {call}: {error}")
+        where = config_docs_name(page)
+        if lines:
+            numbers = ", ".join(_page_line(page, source, n).rsplit(":", 1)[1] for n in lines)
+            where += f" (one of the calls on lines {numbers}; which one is not known)"
+        else:
+            where += " (the line is not known: the call is not written as such in the page)"
+        raise PluginError(f"{where}: {call}: {error}")
     return indent_macro_output(markdown)
+
+
+def _failed_call_lines(
+    plugin: Any, source: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> list[int]:
+    """The lines of the page's calls to macro `name` that may be the one that failed: those
+    whose arguments are these values, or are not constants (a loop's variable). Jinja may call
+    macros out of the order they are written in (loops, blocks), so a line is only sure when
+    one call fits; a call from an included file fits none."""
+    if plugin is None:
+        return []
+    try:
+        tree = plugin.env.parse(source)
+    except TemplateSyntaxError:
+        return []
+    lines = []
+    for call in tree.find_all(nodes.Call):
+        if not (isinstance(call.node, nodes.Name) and call.node.name == name):
+            continue
+        try:
+            if call.dyn_args or call.dyn_kwargs:
+                raise nodes.Impossible
+            written = tuple(arg.as_const() for arg in call.args)
+            written_kw = {kw.key: kw.value.as_const() for kw in call.kwargs}
+        except nodes.Impossible:  # not a constant (a loop variable): may be the failing call
+            lines.append(call.lineno)
+            continue
+        if written == tuple(args) and written_kw == kwargs:
+            lines.append(call.lineno)
+    return sorted(set(lines))
+
+
+def _call_text(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    """The call as a page would write it: `section('talks')`."""
+    shown = [repr(arg) for arg in args] + [f"{key}={value!r}" for key, value in kwargs.items()]
+    return f"{name}({', '.join(shown)})"
 
 
 def define_env(env: Any) -> None:
@@ -426,7 +470,7 @@ def _guarded(renderer: SiteRenderer, name: str, function: Callable[..., str]) ->
         try:
             return function(*args, **kwargs)
         except Exception as error:  # reported by finish_page_source, with the page
-            renderer.macro_errors.append((name, error))
+            renderer.macro_errors.append((name, args, kwargs, error))
             return ""
 
     return guarded

@@ -142,8 +142,9 @@ class SiteRenderer:
         self.stash = HtmlStash()
         self._entries: dict[str, Markup] = {}
         self._publication_views: dict[str, EntryView] | None = None
-        # (macro, exception) raised while a page rendered, for the MkDocs adapter to report.
-        self.macro_errors: list[tuple[str, Exception]] = []
+        # (macro, its arguments, exception) raised while a page rendered, for the MkDocs
+        # adapter to report at the failing call's line.
+        self.macro_errors: list[tuple[str, tuple[Any, ...], dict[str, Any], Exception]] = []
         self.base_path = base_path if base_path.endswith("/") else base_path + "/"
         self.templates_dir = templates_dir
         self.env = Environment(

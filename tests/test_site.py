@@ -419,6 +419,46 @@ def test_page_mistake_fails_plain_build(
     assert not (tmp_path / "site" / "notes" / "index.html").exists()
 
 
+PAGE_WITH_CALLS = """---
+title: Notes
+---
+
+# Notes
+
+{{ section("talks") }}
+
+{{ publications(by_year=false) }}
+
+{{ section("teaching") }}
+
+%s
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "where"),
+    [
+        ('{{ section("no-such-section") }}', "docs/notes.md:13: section('no-such-section'): "),
+        ("{{ publications(colour='red') }}", "docs/notes.md:13: publications(colour='red'): "),
+        (  # the loop's call and the written one both fit: the line is not known for sure
+            '{% for name in ["talks", "no-such-section"] %}{{ section(name) }}{% endfor %}\n\n'
+            '{{ section("no-such-section") }}',
+            "docs/notes.md (one of the calls on lines 13, 15; which one is not known):"
+            " section('no-such-section'): ",
+        ),
+    ],
+)
+def test_failing_macro_call_is_reported_at_its_own_line(
+    project: Path, tmp_path: Path, call: str, where: str
+) -> None:
+    """Good calls to the same and other macros come first; the front matter counts too."""
+    (project / "docs" / "notes.md").write_text(PAGE_WITH_CALLS % call)
+    build = run_build(project, tmp_path / "site", strict=False)
+    assert build.returncode != 0 and "Traceback" not in build.output
+    (message,) = [text for text in build.output.splitlines() if "docs/notes.md" in text]
+    assert message.startswith(f"ERROR   -  {where}"), message
+
+
 # --- nothing about the owner outside data/ and docs/ -----------------------------------
 
 
