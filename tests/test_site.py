@@ -446,6 +446,11 @@ title: Notes
             "docs/notes.md (one of the calls on lines 13, 15; which one is not known):"
             " section('no-such-section'): ",
         ),
+        (  # called under another name: no written call fits
+            '{% set show = section %}{{ show("no-such-section") }}',
+            "docs/notes.md (the line is not known: the call is not written as such in the"
+            " page): section('no-such-section'): ",
+        ),
     ],
 )
 def test_failing_macro_call_is_reported_at_its_own_line(
