@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from .data_files import collision_problems, docs_written_paths, written_path
 from .model import NewsItem, Publication
 from .news_ids import news_keys
 from .paper_pdf import DOCS_DIR, is_local, source_path
 from .problems import DataProblem
+from .views import bib_path, paper_page_source
 from .yaml_source import Positions
 
 
@@ -41,6 +43,31 @@ def local_pdf_problems(
                     message,
                     f"publications entry {index + 1} (id '{pub.id}')",
                     "links.pdf",
+                )
+            )
+    return problems
+
+
+def publication_clash_problems(
+    pubs: Sequence[Publication], positions: Positions, project_dir: Path, display_dir: str
+) -> list[DataProblem]:
+    """A paper's page (`publications/<id>/`) and .bib may not be written where a file of
+    docs/ goes: the rule the build applies to every generated file (`collision_problems`),
+    checked here too so that `python -m macros check` reports it with the id's line."""
+    taken = docs_written_paths(project_dir / DOCS_DIR, "publications")
+    problems = []
+    for index, pub in enumerate(pubs if taken else ()):
+        page, bib = paper_page_source(pub.id), bib_path(pub.id)
+        for message in collision_problems(taken, [(page, written_path(page)), (bib, bib)]):
+            line, column = positions.get((index, "id"), positions.get((index,), (None, None)))
+            problems.append(
+                DataProblem(
+                    f"{display_dir}/publications.yml",
+                    line,
+                    column,
+                    message,
+                    f"publications entry {index + 1} (id '{pub.id}')",
+                    "id",
                 )
             )
     return problems

@@ -12,7 +12,7 @@ import importlib.util
 import stat
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 MAX_FILE_BYTES = 20_000_000  # a 5,000-paper publications.yml is about 5 MB
 
@@ -52,6 +52,31 @@ def unknown_icon(name: str, dirs: Sequence[Path]) -> str | None:
         " such as fontawesome/brands/github or simple/orcid"
         " (https://squidfunk.github.io/mkdocs-material/reference/icons-emojis/)"
     )
+
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")  # MkDocs' own list
+
+
+def written_path(source: str) -> str:
+    """Where MkDocs writes a file of docs/ (directory URLs, MkDocs' default and ours):
+    `a/x.md` -> `a/x/index.html`, `a/index.md` and `a/README.md` -> `a/index.html`."""
+    path = PurePosixPath(source)
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        return source
+    if path.stem == "index" or path.stem.lower() == "readme":
+        return str(path.parent / "index.html").removeprefix("./")
+    return str(path.with_suffix("") / "index.html")
+
+
+def docs_written_paths(docs_dir: Path, folder: str) -> dict[str, str]:
+    """The files under `docs_dir/folder`, by where MkDocs writes them (hidden files are not
+    published); for `python -m macros check`, which runs without MkDocs."""
+    found: dict[str, str] = {}
+    for path in sorted((docs_dir / folder).rglob("*")):
+        source = path.relative_to(docs_dir).as_posix()
+        if path.is_file() and not any(part.startswith(".") for part in source.split("/")):
+            found.setdefault(written_path(source), source)
+    return found
 
 
 def collision_problems(taken: dict[str, str], generated: Sequence[tuple[str, str]]) -> list[str]:

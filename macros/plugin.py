@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .cv_pdf import CvPdfError
-from .data_files import collision_problems
+from .data_files import collision_problems, written_path
 from .exports import GeneratedPage, site_files
 from .loader import DataError, load_site_data
 from .photo import ResizedPhoto, resize_photo
@@ -206,7 +206,8 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
     taken = {file.dest_uri: file.src_uri for file in files}
     collisions = collision_problems(
         taken,
-        [(g.path, g.path) for g in generated_files] + [(p.path, _dest(p.path)) for p in pages],
+        [(g.path, g.path) for g in generated_files]
+        + [(p.path, written_path(p.path)) for p in pages],
     )
     if collisions:
         raise PluginError("\n".join(collisions))
@@ -227,11 +228,6 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
         HtmlPage(file, config, page)  # becomes file.page, which MkDocs then builds
         files.append(file)
     return files
-
-
-def _dest(page_path: str) -> str:
-    """`publications/x.md` -> `publications/x/index.html`, as MkDocs writes a page."""
-    return page_path.removesuffix(".md") + "/index.html"
 
 
 def finish_generated_files(config: MkDocsConfig) -> None:

@@ -12,14 +12,11 @@ from .bibtex import publication_bibtex
 from .exports import GeneratedFile, GeneratedPage
 from .model import Publication
 from .paper_pdf import DOCS_DIR, is_local, published_path, source_path
-from .rendering import SiteRenderer, bib_path, publication_page_sections
+from .rendering import SiteRenderer, publication_page_sections
 from .sections import SiteData
+from .views import bib_path, paper_page_source
 
 ALL_PUBLICATIONS_BIB = "publications.bib"
-
-
-def page_path(pub_id: str) -> str:
-    return f"publications/{pub_id}.md"
 
 
 def remote_pdf_papers(site: SiteData) -> list[Publication]:
@@ -49,7 +46,7 @@ def publication_files(
             files.append(GeneratedFile(published_path(pub.id, pub.links.pdf), source.read_bytes))
         pages.append(
             GeneratedPage(
-                page_path(pub.id),
+                paper_page_source(pub.id),
                 renderer.publication_page(pub, entries[pub.id]),
                 renderer.publication_page_meta(pub),
                 publication_page_sections(pub),

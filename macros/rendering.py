@@ -33,6 +33,7 @@ from .sections import BUILTIN_SECTIONS, Section, SiteData
 from .views import (
     AWARD_HEADINGS,
     EntryView,
+    bib_path,
     format_partial_date,
     format_period,
     join_names,
@@ -63,11 +64,6 @@ ABSTRACT_SECTION = ("abstract", "Abstract")  # first, on the pages of papers wit
 def publication_page_sections(pub: Publication) -> tuple[tuple[str, str], ...]:
     """The <h2> sections of this paper's page, in order."""
     return ((ABSTRACT_SECTION,) if pub.abstract else ()) + PUBLICATION_PAGE_SECTIONS
-
-
-def bib_path(pub_id: str) -> str:
-    """Where a publication's .bib file lives, relative to the site root."""
-    return f"publications/{pub_id}.bib"
 
 
 def author_marks(pubs: Iterable[Publication]) -> dict[str, bool]:

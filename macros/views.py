@@ -89,6 +89,16 @@ def paper_path(pub_id: str) -> str:
     return f"publications/{pub_id}/"
 
 
+def paper_page_source(pub_id: str) -> str:
+    """The source path of a publication's generated page, as if it were under docs/."""
+    return f"publications/{pub_id}.md"
+
+
+def bib_path(pub_id: str) -> str:
+    """Where a publication's .bib file lives, relative to the site root."""
+    return f"publications/{pub_id}.bib"
+
+
 def absolute_url(url: str, site_url: str | None) -> str:
     """`url` for a document read outside the site (the PDF, cv.json): site-relative paths are
     joined to the site's address, and dropped ('') when the site has none."""

@@ -26,7 +26,7 @@ import bibtexparser
 import pybtex.database
 import pytest
 from bibtexparser.middlewares import LatexDecodingMiddleware
-from conftest import ROOT, copy_project, run_build
+from conftest import ROOT, copy_project, line_of, run_build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pybtex.style.formatting.plain import Style as PlainStyle
@@ -265,15 +265,39 @@ def test_data_files_must_be_regular_files_inside_the_project(tmp_path: Path) -> 
     assert load_site_data(data).skills  # a link inside the project is fine
 
 
-def test_an_id_that_names_a_docs_page_stops_the_build(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("docs_file", "written"),
+    [
+        ("quill2024example.md", "publications/quill2024example/index.html"),
+        ("quill2024example/index.md", "publications/quill2024example/index.html"),
+        ("quill2024example.bib", "publications/quill2024example.bib"),
+    ],
+)
+def test_an_id_that_names_a_docs_page_fails_check_and_build(
+    tmp_path: Path, docs_file: str, written: str
+) -> None:
+    """`python -m macros check` and the build both name the id's line and the docs/ file."""
     project = hostile_project(tmp_path)
     shutil.copytree(FIXTURE, project / "data")
-    (project / "docs" / "publications").mkdir()
-    (project / "docs" / "publications" / "quill2024example.md").write_text("# Mine\n")
+    mine = project / "docs" / "publications" / docs_file
+    mine.parent.mkdir(parents=True)
+    mine.write_text("# Mine\n")
+    line = line_of(project / "data" / "publications.yml", "id: quill2024example")
+    expected = (
+        f"data/publications.yml:{line}:7: publications entry 1 (id 'quill2024example'):"
+        f" field 'id': the page or .bib of publication id 'quill2024example' would be written"
+        f" to {written}, where docs/publications/{docs_file} goes too"
+    )
+    check = subprocess.run(
+        [sys.executable, "-m", "macros", "--project", str(project), "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 1 and expected in check.stderr, check.stdout + check.stderr
     build = run_build(project, tmp_path / "site")
     assert build.returncode != 0 and "Traceback" not in build.output
-    assert "publication id 'quill2024example'" in build.output
-    assert "docs/publications/quill2024example.md" in build.output
+    assert expected in build.output, build.output
 
 
 # --- import-bibtex ---------------------------------------------------------------------------
