@@ -399,33 +399,39 @@ def finish_page_source(markdown: str, page: Page, config: MkDocsConfig) -> str:
         name, args, kwargs, error = renderer.macro_errors[0]
         renderer.macro_errors.clear()
         source = page.markdown or ""  # the page before mkdocs-macros rendered it
-        lines = _failed_call_lines(_macros_plugin(config), source, name, args, kwargs)
+        lines, includes = _failed_call_lines(_macros_plugin(config), source, name, args, kwargs)
         call = _call_text(name, args, kwargs)
-        if len(lines) == 1:
-            raise PluginError(f"{_page_line(page, source, lines[0])}: {call}: {error}")
+        # A KeyError's text is its key's repr (quoted); the message itself reads better.
+        reason = error.args[0] if isinstance(error, KeyError) and error.args else error
+        if len(lines) == 1 and not includes:
+            raise PluginError(f"{_page_line(page, source, lines[0])}: {call}: {reason}")
         where = config_docs_name(page)
-        if lines:
-            numbers = ", ".join(_page_line(page, source, n).rsplit(":", 1)[1] for n in lines)
-            where += f" (one of the calls on lines {numbers}; which one is not known)"
+        numbers = [_page_line(page, source, n).rsplit(":", 1)[1] for n in lines]
+        if numbers:
+            places = f"line{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}"
+            places += ", or a file it includes" if includes else ""
+            where += f" (one of the calls on {places}; which one is not known)"
         else:
             where += " (the line is not known: the call is not written as such in the page)"
-        raise PluginError(f"{where}: {call}: {error}")
+        raise PluginError(f"{where}: {call}: {reason}")
     return indent_macro_output(markdown)
 
 
 def _failed_call_lines(
     plugin: Any, source: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> list[int]:
-    """The lines of the page's calls to macro `name` that may be the one that failed: those
-    whose arguments are these values, or are not constants (a loop's variable). Jinja may call
-    macros out of the order they are written in (loops, blocks), so a line is only sure when
-    one call fits; a call from an included file fits none."""
+) -> tuple[list[int], bool]:
+    """The lines of the page's calls to macro `name` that may be the one that failed (those
+    whose arguments are these values, or are not constants: a loop's variable), and whether
+    the page includes other files (whose calls it cannot see). Jinja may call macros out of
+    the order they are written in (loops, blocks), so a line is only sure when one call fits
+    and nothing is included."""
     if plugin is None:
-        return []
+        return [], True
     try:
         tree = plugin.env.parse(source)
     except TemplateSyntaxError:
-        return []
+        return [], True
+    includes = any(tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)))
     lines = []
     for call in tree.find_all(nodes.Call):
         if not (isinstance(call.node, nodes.Name) and call.node.name == name):
@@ -440,7 +446,7 @@ def _failed_call_lines(
             continue
         if written == tuple(args) and written_kw == kwargs:
             lines.append(call.lineno)
-    return sorted(set(lines))
+    return sorted(set(lines)), includes
 
 
 def _call_text(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:

@@ -446,6 +446,11 @@ title: Notes
             "docs/notes.md (one of the calls on lines 13, 15; which one is not known):"
             " section('no-such-section'): ",
         ),
+        (  # the included file may hold the failing call too
+            '{% include "part.txt" %}\n\n{{ section("no-such-section") }}',
+            "docs/notes.md (one of the calls on line 15, or a file it includes; which one is"
+            " not known): section('no-such-section'): ",
+        ),
         (  # called under another name: no written call fits
             '{% set show = section %}{{ show("no-such-section") }}',
             "docs/notes.md (the line is not known: the call is not written as such in the"
@@ -458,10 +463,12 @@ def test_failing_macro_call_is_reported_at_its_own_line(
 ) -> None:
     """Good calls to the same and other macros come first; the front matter counts too."""
     (project / "docs" / "notes.md").write_text(PAGE_WITH_CALLS % call)
+    (project / "docs" / "part.txt").write_text('{{ section("no-such-section") }}\n')
     build = run_build(project, tmp_path / "site", strict=False)
     assert build.returncode != 0 and "Traceback" not in build.output
     (message,) = [text for text in build.output.splitlines() if "docs/notes.md" in text]
     assert message.startswith(f"ERROR   -  {where}"), message
+    assert '"no section' not in message  # a KeyError's message, not its repr
 
 
 # --- nothing about the owner outside data/ and docs/ -----------------------------------
