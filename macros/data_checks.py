@@ -34,16 +34,8 @@ def local_pdf_problems(
                 " host with https://"
             )
         if message:
-            line, column = positions.get((index, "links", "pdf"), (None, None))
             problems.append(
-                DataProblem(
-                    f"{display_dir}/publications.yml",
-                    line,
-                    column,
-                    message,
-                    f"publications entry {index + 1} (id '{pub.id}')",
-                    "links.pdf",
-                )
+                _publication_problem(pub, index, ("links", "pdf"), message, positions, display_dir)
             )
     return problems
 
@@ -59,18 +51,30 @@ def publication_clash_problems(
     for index, pub in enumerate(pubs if taken else ()):
         page, bib = paper_page_source(pub.id), bib_path(pub.id)
         for message in collision_problems(taken, [(page, written_path(page)), (bib, bib)]):
-            line, column = positions.get((index, "id"), positions.get((index,), (None, None)))
             problems.append(
-                DataProblem(
-                    f"{display_dir}/publications.yml",
-                    line,
-                    column,
-                    message,
-                    f"publications entry {index + 1} (id '{pub.id}')",
-                    "id",
-                )
+                _publication_problem(pub, index, ("id",), message, positions, display_dir)
             )
     return problems
+
+
+def _publication_problem(
+    pub: Publication,
+    index: int,
+    field: tuple[str, ...],
+    message: str,
+    positions: Positions,
+    display_dir: str,
+) -> DataProblem:
+    """A problem with `field` of the paper at `index`, at the field's line (else the entry's)."""
+    line, column = positions.get((index, *field), positions.get((index,), (None, None)))
+    return DataProblem(
+        f"{display_dir}/publications.yml",
+        line,
+        column,
+        message,
+        f"publications entry {index + 1} (id '{pub.id}')",
+        ".".join(field),
+    )
 
 
 def news_id_problems(
