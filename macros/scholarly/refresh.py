@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -59,6 +60,28 @@ class RefreshReport:
         return out
 
 
+def _collect_batch(
+    report: RefreshReport,
+    pubs: list[Publication],
+    keys: dict[str, str],
+    service: str,
+    citation_counts: Callable[[ScholarlyHttp, list[str]], dict[str, int]],
+    http: ScholarlyHttp,
+) -> None:
+    """One batch request to `service` for every paper's key (`keys`: paper id -> key); a
+    failure is every paper's, a key the answer lacks is a paper the service does not know."""
+    try:
+        found = citation_counts(http, list(dict.fromkeys(keys.values())))
+    except ServiceError as error:
+        report.failures += [(p.id, str(error)) for p in pubs]
+        return
+    for pub in pubs:
+        if keys[pub.id] in found:
+            report.counts[(pub.id, service)] = found[keys[pub.id]]
+        else:
+            report.unknown.append((pub.id, service))
+
+
 def _collect(
     report: RefreshReport,
     pubs: list[Publication],
@@ -67,29 +90,17 @@ def _collect(
     openalex_key: str | None,
 ) -> None:
     keys = {p.id: semantic_scholar.paper_key(p.arxiv, p.doi) for p in pubs}
-    try:
-        found = semantic_scholar.citation_counts(http, list(dict.fromkeys(keys.values())))
-    except ServiceError as error:
-        report.failures += [(p.id, str(error)) for p in pubs]
-    else:
-        for pub in pubs:
-            if keys[pub.id] in found:
-                report.counts[(pub.id, "semantic_scholar")] = found[keys[pub.id]]
-            else:
-                report.unknown.append((pub.id, "semantic_scholar"))
-
+    _collect_batch(report, pubs, keys, "semantic_scholar", semantic_scholar.citation_counts, http)
     if openalex_key:
         dois = {p.id: openalex.work_doi(p.arxiv, p.doi) for p in pubs}
-        try:
-            found = openalex.citation_counts(http, list(dict.fromkeys(dois.values())), openalex_key)
-        except ServiceError as error:
-            report.failures += [(p.id, str(error)) for p in pubs]
-        else:
-            for pub in pubs:
-                if dois[pub.id] in found:
-                    report.counts[(pub.id, "openalex")] = found[dois[pub.id]]
-                else:
-                    report.unknown.append((pub.id, "openalex"))
+        _collect_batch(
+            report,
+            pubs,
+            dois,
+            "openalex",
+            lambda client, wanted: openalex.citation_counts(client, wanted, openalex_key),
+            http,
+        )
     else:
         report.notes.append("OpenAlex skipped: set OPENALEX_API_KEY to ask it too.")
 
