@@ -10,19 +10,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..bibtex_import import person_name
+from ..bibtex_import import TYPE_OF_ENTRY, person_name
 from .http import DBLP, ScholarlyHttp, shape_error
 from .metadata import PaperMetadata, clean_text, venue_kind
 
 DBLP_KEY = re.compile(r"^[a-z]+(/[A-Za-z0-9_-]+){2,}$")
-TYPE_OF_RECORD = {
-    "inproceedings": "conference",
-    "article": "journal",
-    "book": "book",
-    "incollection": "chapter",
-    "phdthesis": "thesis",
-    "mastersthesis": "thesis",
-}
+# DBLP's record types are BibTeX's entry types: the kinds are bibtex_import's, for the records
+# that are publications (not `proceedings` volumes, `www` pages or `data`).
+PUBLICATION_RECORDS = (
+    "inproceedings",
+    "article",
+    "book",
+    "incollection",
+    "phdthesis",
+    "mastersthesis",
+)
+TYPE_OF_RECORD = {tag: TYPE_OF_ENTRY[tag] for tag in PUBLICATION_RECORDS}
 _DOI_URL = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$")
 _ARXIV_IN = re.compile(r"(\d{4}\.\d{4,5})(v\d+)?$")
 
