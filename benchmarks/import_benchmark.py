@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from macros.bibtex_import import import_bibtex
+from macros.commands.bibtex_import import import_bibtex
 
 
 def synthetic_bib(count: int) -> str:

@@ -14,11 +14,11 @@ import logging
 import sys
 from pathlib import Path
 
-from .bibtex_import import decode_bib, import_bibtex
-from .json_resume import json_resume, schema_problems
-from .loader import DataError, load_site_data
-from .schema import write_schemas
-from .scholarly.commands import SCHOLARLY_COMMANDS, add_scholarly_commands
+from .commands.bibtex_import import decode_bib, import_bibtex
+from .commands.scholarly.commands import SCHOLARLY_COMMANDS, add_scholarly_commands
+from .data.loader import DataError, load_site_data
+from .data.schema import write_schemas
+from .outputs.json_resume import json_resume, schema_problems
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             print(error, file=sys.stderr)
             return 1
         problems = schema_problems(json_resume(site, site.profile.site.url))
-        if problems:  # a bug in macros/json_resume.py, not in the data
+        if problems:  # a bug in macros/outputs/json_resume.py, not in the data
             print("cv.json would not match the JSON Resume schema:", *problems, sep="\n  ")
             return 1
         print(

@@ -404,7 +404,7 @@ def check_bibtex(site: Path) -> tuple[list[str], str]:
 def check_json_resume(site: Path) -> tuple[list[str], str]:
     """cv.json against the official JSON Resume schema, with its formats."""
     sys.path.insert(0, str(ROOT))
-    from macros.json_resume import schema_problems
+    from macros.outputs.json_resume import schema_problems
 
     resume = json.loads((site / "cv.json").read_text(encoding="utf-8"))
     entries = sum(len(value) for value in resume.values() if isinstance(value, list))

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from macros.loader import load_site_data
-from macros.sections import SiteData
+from macros.data.loader import load_site_data
+from macros.data.sections import SiteData
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PARTS = ("mkdocs.yml", "data", "docs", "macros", "overrides", "schemas")

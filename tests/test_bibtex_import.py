@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import PERSON, ROOT
 
-from macros.bibtex_import import import_bibtex
-from macros.loader import load_section, load_site_data
+from macros.commands.bibtex_import import import_bibtex
+from macros.data.loader import load_section, load_site_data
 
 FIXTURE = (ROOT / "tests" / "fixtures" / "dblp.bib").read_text(encoding="utf-8")
 

@@ -10,22 +10,20 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from macros.loader import DataError, load_site_data
+from macros.data.loader import DataError, load_site_data
 
-ADAPTER = {"plugin", "hooks"}  # the only modules that may import MkDocs
-CORE = [
-    *sorted(
-        path.stem
-        for path in (ROOT / "macros").glob("*.py")
-        if path.stem not in ADAPTER | {"__main__"}
-    ),
-    "scholarly.commands",  # imports every module of macros/scholarly
-]
+ADAPTER = "adapter"  # the only folder whose modules may import MkDocs
+CORE = sorted(
+    ".".join(path.relative_to(ROOT / "macros").with_suffix("").parts)
+    for path in (ROOT / "macros").rglob("*.py")
+    if path.relative_to(ROOT / "macros").parts[0] != ADAPTER and path.stem != "__main__"
+)
 
 
 @pytest.mark.parametrize("module", CORE)
 def test_core_module_imports_without_mkdocs(module: str) -> None:
-    name = "macros" if module == "__init__" else f"macros.{module}"
+    name = "macros." + module.removesuffix(".__init__").removesuffix("__init__")
+    name = name.rstrip(".")
     code = (
         f"import sys, {name}\n"
         "found = sorted(m for m in sys.modules"

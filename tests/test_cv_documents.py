@@ -12,8 +12,8 @@ import pytest
 from conftest import Build, run_build
 from pypdf import PdfReader
 
-from macros.json_resume import json_resume, schema_problems
-from macros.loader import load_site_data
+from macros.data.loader import load_site_data
+from macros.outputs.json_resume import json_resume, schema_problems
 
 
 def structure_tags(path: Path) -> Counter[str]:

@@ -12,12 +12,12 @@ import pytest
 from conftest import PERSON, SITE_URL, Build, run_build
 from pypdf import PdfReader
 
-from macros.exports import custom_domain
-from macros.feed import news_feed
-from macros.json_resume import SCHEMA_PATH, json_resume, schema_problems
-from macros.markup import markdown_plain
-from macros.sections import SECTION_FILES, SiteData
-from macros.views import absolute_url
+from macros.data.sections import SECTION_FILES, SiteData
+from macros.outputs.exports import custom_domain
+from macros.outputs.feed import news_feed
+from macros.outputs.json_resume import SCHEMA_PATH, json_resume, schema_problems
+from macros.views.markup import markdown_plain
+from macros.views.views import absolute_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 # The field that names an entry of each list section; every entry must be in the PDF and cv.json.

@@ -31,17 +31,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pybtex.style.formatting.plain import Style as PlainStyle
 
-from macros.bibtex import publication_bibtex
-from macros.bibtex_import import decode_bib, import_bibtex
-from macros.cv_pdf import CvPdfError, cv_data, render_cv_pdf
-from macros.data_files import icon_dirs
-from macros.feed import news_feed
-from macros.json_resume import json_resume_text
-from macros.loader import DataError, load_site_data
-from macros.pdf_fonts import EMBEDDED_RANGES
-from macros.rendering import SiteRenderer
-from macros.safe_values import check_email, check_link, check_site_url
-from macros.yaml_source import YamlSyntaxError, read_yaml
+from macros.commands.bibtex_import import decode_bib, import_bibtex
+from macros.data.data_files import icon_dirs
+from macros.data.loader import DataError, load_site_data
+from macros.data.safe_values import check_email, check_link, check_site_url
+from macros.data.yaml_source import YamlSyntaxError, read_yaml
+from macros.outputs.bibtex import publication_bibtex
+from macros.outputs.cv_pdf import CvPdfError, cv_data, render_cv_pdf
+from macros.outputs.feed import news_feed
+from macros.outputs.json_resume import json_resume_text
+from macros.outputs.pdf_fonts import EMBEDDED_RANGES
+from macros.outputs.rendering import SiteRenderer
 
 FIXTURE = ROOT / "tests" / "fixtures" / "hostile" / "data"
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")

@@ -10,9 +10,9 @@ import pytest
 from conftest import FIXTURE_DATA, PERSON, line_of
 from pydantic import BaseModel
 
-from macros.loader import DataError, load_site_data
-from macros.model import Profile
-from macros.sections import SECTION_FILES
+from macros.data.loader import DataError, load_site_data
+from macros.data.model import Profile
+from macros.data.sections import SECTION_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 

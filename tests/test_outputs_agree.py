@@ -10,10 +10,10 @@ import pytest
 from conftest import Build, run_build
 from pypdf import PdfReader
 
-from macros.loader import load_site_data
-from macros.markup import markdown_plain
-from macros.sections import SiteData
-from macros.views import EntryView
+from macros.data.loader import load_site_data
+from macros.data.sections import SiteData
+from macros.views.markup import markdown_plain
+from macros.views.views import EntryView
 
 SERVICE = """title: Academic Service
 entries:

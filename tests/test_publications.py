@@ -14,9 +14,9 @@ from conftest import FIXTURE_DATA, SITE_URL, Build, html_text, run_build
 from markupsafe import escape
 from pylatexenc.latexencode import unicode_to_latex
 
-from macros.bibtex import ENTRY_TYPES, VENUE_FIELDS, latex, publication_bibtex
-from macros.loader import DataError, load_site_data
-from macros.model import Publication
+from macros.data.loader import DataError, load_site_data
+from macros.data.model import Publication
+from macros.outputs.bibtex import ENTRY_TYPES, VENUE_FIELDS, latex, publication_bibtex
 
 PUBS = load_site_data(FIXTURE_DATA).publications
 

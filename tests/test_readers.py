@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, Build, article, line_of, run_build
 
-from macros.feed import news_feed
-from macros.jsonld import scholarly_article
-from macros.loader import DataError, load_site_data
-from macros.markup import markdown_plain
-from macros.rendering import SiteRenderer
+from macros.data.loader import DataError, load_site_data
+from macros.outputs.feed import news_feed
+from macros.outputs.jsonld import scholarly_article
+from macros.outputs.rendering import SiteRenderer
+from macros.views.markup import markdown_plain
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from schemaorg_check import check_jsonld

@@ -8,15 +8,15 @@ import pytest
 from conftest import FIXTURE_DATA
 from markupsafe import escape
 
-from macros.loader import load_site_data
-from macros.model import Publication
-from macros.rendering import (
+from macros.data.loader import load_site_data
+from macros.data.model import Publication
+from macros.data.sections import SiteData
+from macros.outputs.rendering import (
     SiteRenderer,
     format_partial_date,
     format_period,
     indent_macro_output,
 )
-from macros.sections import SiteData
 
 HOSTILE = "<script>alert(1)</script> {{ 7*7 }} *stars* [x](javascript:alert(1))"
 

@@ -20,8 +20,8 @@ from conftest import ROOT, run_build
 from fake_services import RECORDED, SERVICE_VARIABLES, Answer, FakeServices
 
 from macros.__main__ import main
-from macros.loader import load_section
-from macros.scholarly.http import ARXIV, DBLP, HttpSettings, ScholarlyHttp, retry_after
+from macros.commands.scholarly.http import ARXIV, DBLP, HttpSettings, ScholarlyHttp, retry_after
+from macros.data.loader import load_section
 
 S2_BATCH = "/graph/v1/paper/batch"
 HARBOR_DOI = "10.5555/3600006.3613165"

@@ -26,12 +26,12 @@ from conftest import (
 from markupsafe import escape
 from pypdf import PdfReader
 
-from macros.json_resume import schema_problems
-from macros.loader import load_site_data
-from macros.markup import markdown_block
-from macros.rendering import AWARD_HEADINGS, format_partial_date
-from macros.schema import section_schema
-from macros.sections import SECTION_FILES
+from macros.data.loader import load_site_data
+from macros.data.schema import section_schema
+from macros.data.sections import SECTION_FILES
+from macros.outputs.json_resume import schema_problems
+from macros.outputs.rendering import AWARD_HEADINGS, format_partial_date
+from macros.views.markup import markdown_block
 
 # Where each data file's entries must appear.
 SECTION_PAGES = {
@@ -288,7 +288,7 @@ def test_every_data_file_points_editors_at_its_schema() -> None:
 
 
 def test_schemas_are_up_to_date() -> None:
-    from macros.schema import schema_text
+    from macros.data.schema import schema_text
 
     for path in (ROOT / "schemas").glob("*.schema.json"):
         section = path.name.removesuffix(".schema.json")

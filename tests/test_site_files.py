@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import Build
 
-from macros.exports import robots_txt
+from macros.outputs.exports import robots_txt
 
 
 def test_robots_txt_points_at_the_sitemap() -> None:

@@ -20,9 +20,9 @@ from conftest import ROOT, Build, copy_project, line_of, run_build
 from PIL import Image
 from pypdf import PdfReader
 
-from macros.loader import DataError, load_site_data
-from macros.rendering import SiteRenderer
-from macros.social_cards import CACHE_DIR, CARD_TEMPLATE, SocialCardError, SocialCards
+from macros.data.loader import DataError, load_site_data
+from macros.outputs.rendering import SiteRenderer
+from macros.outputs.social_cards import CACHE_DIR, CARD_TEMPLATE, SocialCardError, SocialCards
 
 FIXTURES = ROOT / "tests" / "fixtures" / "social"
 HOSTILE_ID = "example2024hostile"

@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 
 from feedgen.feed import FeedGenerator
 
-from .markup import markdown_inline, markdown_plain
-from .model import NewsItem
-from .news_ids import news_keys, ordinals_within_date
-from .sections import SiteData
+from ..data.model import NewsItem
+from ..data.news_ids import news_keys, ordinals_within_date
+from ..data.sections import SiteData
+from ..views.markup import markdown_inline, markdown_plain
 
 FEED_PATH = "feed.xml"
 

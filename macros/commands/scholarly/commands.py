@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..loader import DataError, load_section
+from ...data.loader import DataError, load_section
 from .add import AlreadyThere, BadReference, add_paper
 from .http import ScholarlyHttp, ServiceError, user_agent
 from .refresh import refresh_metrics

@@ -157,7 +157,7 @@ class SiteSettings(Entry):
 
 
 class ProfilePhoto(Entry):
-    """A photo of the person: on the home page and the social cards (macros/photo.py)."""
+    """A photo of the person: on the home page and the social cards (macros/data/photo.py)."""
 
     file: Text = Field(
         description="A JPEG, PNG or WebP file inside the project, relative to the folder of "

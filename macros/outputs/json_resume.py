@@ -20,11 +20,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .markup import markdown_plain
-from .sections import Section, SiteData
-from .views import EntryView, absolute_url, plain_line
+from ..data.sections import Section, SiteData
+from ..views.markup import markdown_plain
+from ..views.views import EntryView, absolute_url, plain_line
 
-SCHEMA_PATH = Path(__file__).parent / "vendor" / "json-resume-1.0.1.schema.json"
+SCHEMA_PATH = Path(__file__).parent.parent / "vendor" / "json-resume-1.0.1.schema.json"
 # The address the schema's own sample resume (resume-schema 1.0.1) gives in `$schema`.
 SCHEMA_URL = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
 

@@ -27,10 +27,10 @@ from urllib.parse import urlparse
 
 import typst
 
-from .model import Publication
+from ..data.model import Publication
+from ..data.sections import SiteData
 from .pdf_fonts import describe_character, find_font_dirs, missing_glyph_advice
 from .rendering import TEMPLATES_DIR
-from .sections import SiteData
 
 CARD_TEMPLATE = "social_card.typ"
 CARD_WIDTH, CARD_HEIGHT = 1200, 630

@@ -2,7 +2,7 @@
 
 The data goes to `templates/cv.typ` as JSON through `sys.inputs`, so text from data is
 inserted as text and can never be read as Typst markup. It is the same views the web CV shows
-(macros/views.py), section by section in the CV's order: cv.typ prints each section by its
+(macros/views/views.py), section by section in the CV's order: cv.typ prints each section by its
 layout, so a section the registry knows, or one made in data alone, is never left out.
 Fonts come from the package itself (system fonts are ignored), which makes the PDF the same on
 every machine.
@@ -16,11 +16,11 @@ from typing import Any
 
 import typst
 
-from .markup import markdown_plain
+from ..data.sections import SiteData
+from ..views.markup import markdown_plain
+from ..views.views import EntryView, Line, absolute_url
 from .pdf_fonts import MissingGlyphError, font_dirs_for
 from .rendering import TEMPLATES_DIR, author_marks
-from .sections import SiteData
-from .views import EntryView, Line, absolute_url
 
 CV_TEMPLATE = "cv.typ"
 

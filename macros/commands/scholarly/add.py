@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ...data.loader import load_section
+from ...data.model import Profile, Publication
 from ..bibtex_import import append_entries, duplicate_of, new_id, yaml_text
-from ..loader import load_section
-from ..model import Profile, Publication
 from .arxiv import ARXIV_ID, fetch_arxiv
 from .crossref import fetch_work
 from .dblp import DBLP_KEY, fetch_record

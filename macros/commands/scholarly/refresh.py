@@ -18,10 +18,10 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
+from ...data.loader import load_section, load_site_data
+from ...data.metrics import SERVICE_LABELS
+from ...data.model import Publication
 from ..atomic_write import write_atomically
-from ..loader import load_section, load_site_data
-from ..metrics import SERVICE_LABELS
-from ..model import Publication
 from . import crossref, openalex, semantic_scholar
 from .http import NotFound, ScholarlyHttp, ServiceError
 

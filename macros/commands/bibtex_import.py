@@ -24,9 +24,9 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
+from ..data.loader import load_section
+from ..data.model import Publication
 from .atomic_write import write_atomically
-from .loader import load_section
-from .model import Publication
 
 try:
     from yaml import CBaseLoader as _FastLoader

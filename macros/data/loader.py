@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .bibtex import BibtexOverrideError, parse_override
+from ..outputs.bibtex import BibtexOverrideError, parse_override
 from .data_checks import local_pdf_problems, news_id_problems, publication_clash_problems
 from .data_files import data_file_problem, icon_dirs, unknown_icon
 from .model import CustomSection, Profile

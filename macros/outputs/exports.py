@@ -13,12 +13,12 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
+from ..data.photo import ResizedPhoto
+from ..data.sections import SiteData
 from .cv_pdf import cv_data, render_cv_pdf, with_photo
 from .feed import FEED_PATH, news_feed
 from .json_resume import json_resume_text
-from .photo import ResizedPhoto
 from .rendering import SiteRenderer
-from .sections import SiteData
 
 CV_PDF_PATH = "cv.pdf"
 CV_JSON_PATH = "cv.json"

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from .markup import markdown_plain
-from .model import (
+from ..data.model import (
     Award,
     Education,
     Experience,
@@ -28,6 +27,7 @@ from .model import (
     Talk,
     Teaching,
 )
+from .markup import markdown_plain
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # How each kind of link is labelled, on every output.

@@ -67,7 +67,7 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def _plugin() -> ModuleType:
-    return importlib.import_module("macros.plugin")
+    return importlib.import_module("macros.adapter.plugin")
 
 
 def on_pre_build(config: MkDocsConfig) -> None:

@@ -17,23 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
 
-from .metrics import Metrics
-from .model import (
-    Award,
-    CustomSection,
-    Education,
-    Entry,
-    Experience,
-    GenericEntry,
-    NewsItem,
-    Profile,
-    Project,
-    Publication,
-    SkillGroup,
-    Talk,
-    Teaching,
-)
-from .views import (
+from ..views.views import (
     EntryView,
     ViewContext,
     ViewFunction,
@@ -49,6 +33,22 @@ from .views import (
     skill_view,
     talk_view,
     teaching_view,
+)
+from .metrics import Metrics
+from .model import (
+    Award,
+    CustomSection,
+    Education,
+    Entry,
+    Experience,
+    GenericEntry,
+    NewsItem,
+    Profile,
+    Project,
+    Publication,
+    SkillGroup,
+    Talk,
+    Teaching,
 )
 
 # How a section is laid out: the web template `<layout>.html` (or `<section>.html` where the

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..views.views import bib_path, paper_page_source
 from .data_files import collision_problems, docs_written_paths, written_path
 from .model import NewsItem, Publication
 from .news_ids import news_keys
 from .paper_pdf import DOCS_DIR, is_local, source_path
 from .problems import DataProblem
-from .views import bib_path, paper_page_source
 from .yaml_source import Positions
 
 

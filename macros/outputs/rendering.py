@@ -25,12 +25,11 @@ from urllib.parse import urljoin
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .jsonld import person, scholarly_article
-from .markup import markdown_block, markdown_inline, markdown_plain
-from .model import Publication
-from .paper_pdf import is_local, published_path
-from .sections import BUILTIN_SECTIONS, Section, SiteData
-from .views import (
+from ..data.model import Publication
+from ..data.paper_pdf import is_local, published_path
+from ..data.sections import BUILTIN_SECTIONS, Section, SiteData
+from ..views.markup import markdown_block, markdown_inline, markdown_plain
+from ..views.views import (
     AWARD_HEADINGS,
     EntryView,
     bib_path,
@@ -39,8 +38,9 @@ from .views import (
     join_names,
     paper_path,
 )
+from .jsonld import person, scholarly_article
 
-TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 
 PUBLICATION_TYPE_LABELS = {
     "conference": "Conference",

@@ -24,15 +24,15 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .cv_pdf import CvPdfError
-from .data_files import collision_problems, written_path
-from .exports import GeneratedPage, site_files
-from .loader import DataError, load_site_data
-from .photo import ResizedPhoto, resize_photo
-from .publication_pages import local_pdf_sources, publication_files, remote_pdf_papers
-from .rendering import SiteRenderer, indent_macro_output
-from .sections import SiteData
-from .social_cards import CACHE_DIR, SocialCard, SocialCardError, SocialCards
+from ..data.data_files import collision_problems, written_path
+from ..data.loader import DataError, load_site_data
+from ..data.photo import ResizedPhoto, resize_photo
+from ..data.sections import SiteData
+from ..outputs.cv_pdf import CvPdfError
+from ..outputs.exports import GeneratedPage, site_files
+from ..outputs.publication_pages import local_pdf_sources, publication_files, remote_pdf_papers
+from ..outputs.rendering import SiteRenderer, indent_macro_output
+from ..outputs.social_cards import CACHE_DIR, SocialCard, SocialCardError, SocialCards
 
 _SITE_DATA_KEY = "homepage_site_data"
 _RENDERER_KEY = "homepage_renderer"

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .markup import markdown_plain
-from .model import Publication
-from .sections import SiteData
+from ..data.model import Publication
+from ..data.sections import SiteData
+from ..views.markup import markdown_plain
 
 
 def _author(name: str, is_owner: Callable[[str], bool], owner_url: str | None) -> dict[str, Any]:

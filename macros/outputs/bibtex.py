@@ -18,8 +18,8 @@ from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 from pylatexenc.latexencode import unicode_to_latex
 
-from .model import Publication
-from .paper_pdf import is_local
+from ..data.model import Publication
+from ..data.paper_pdf import is_local
 
 ENTRY_TYPES = {
     "conference": "inproceedings",

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..data.model import Publication
+from ..data.paper_pdf import DOCS_DIR, is_local, published_path, source_path
+from ..data.sections import SiteData
+from ..views.views import bib_path, paper_page_source
 from .bibtex import publication_bibtex
 from .exports import GeneratedFile, GeneratedPage
-from .model import Publication
-from .paper_pdf import DOCS_DIR, is_local, published_path, source_path
 from .rendering import SiteRenderer, publication_page_sections
-from .sections import SiteData
-from .views import bib_path, paper_page_source
 
 ALL_PUBLICATIONS_BIB = "publications.bib"
 

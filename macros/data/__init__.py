@@ -1,0 +1,1 @@
+"""The record: the data model, reading data/ with positions, and every check on it."""
