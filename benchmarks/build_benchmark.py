@@ -31,7 +31,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "data", "docs", "macros", "overrides", "schemas")
+PROJECT_PARTS = ("mkdocs.yml", "data", "docs", "macros", "overrides", "schemas", "ownership.yml")
 
 
 def owner_and_ids() -> tuple[str, list[str]]:
@@ -90,22 +90,23 @@ def make_project(directory: Path, count: int) -> None:
 def bare_config() -> str:
     """The project's mkdocs.yml (same theme, features, palette and Markdown extensions) without
     anything of ours: no macros plugin, hooks, theme overrides or watch list; plus a site_url."""
-    text = (ROOT / "mkdocs.yml").read_text()
+    text = (ROOT / "macros" / "mkdocs.yml").read_text()
     text = re.sub(r"\n  - macros:\n(    .*\n)*", "\n", text)
     text = re.sub(r"\nhooks:\n(  - .*\n)*", "\n", text)
     text = re.sub(r"\nwatch:\n(  - .*\n)*", "\n", text)
     text = re.sub(r"\n  custom_dir: .*", "", text)
-    return text + "\nsite_url: https://example.org/\n"
+    nav = (ROOT / "mkdocs.yml").read_text().partition("\nnav:\n")[2]
+    return text + "\nsite_url: https://example.org/\nnav:\n" + nav
 
 
 def make_bare_site(directory: Path, count: int) -> None:
     """The project's own pages (those of the navigation), with plain text, and `count` plain
     pages outside it (as the papers' pages are)."""
     docs = directory / "docs"
-    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    shutil.copytree(ROOT / "macros" / "theme" / "assets" / "js", docs / "assets" / "js")
     (docs / "p").mkdir(parents=True)
     (directory / "mkdocs.yml").write_text(bare_config())
-    for page in sorted((ROOT / "docs").glob("*.md")):
+    for page in sorted((ROOT / "macros" / "pages").glob("*.md")):
         (docs / page.name).write_text(f"# {page.stem.title()}\n\nA bare page.\n")
     for index in range(count):
         (docs / "p" / f"page{index:05d}.md").write_text(

@@ -18,7 +18,12 @@ from macros.data.loader import load_site_data
 from macros.data.sections import SiteData
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "data", "docs", "macros", "overrides", "schemas")
+# The engine's parts of the project, which every test site gets; the person's parts (their
+# settings, pages and overrides) come from the fixture site, or from the project for its own data.
+ENGINE_PARTS = ("macros", "schemas", "ownership.yml")
+PERSON_PARTS = ("mkdocs.yml", "docs", "overrides")
+# The fixture people's settings and pages: the nav with every engine page, no page of their own.
+FIXTURE_SITE = ROOT / "tests" / "fixtures" / "settings"
 # The fictional person most tests run on: every section, with the edge cases a real record has.
 FIXTURE_DATA = ROOT / "tests" / "fixtures" / "person" / "data"
 # The person scripts/fork_check.py puts in data/ (the owner, in that fork).
@@ -73,19 +78,20 @@ def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
 
 
 def copy_project(destination: Path, data: Path | None = FIXTURE_DATA) -> Path:
-    """The project's pages, code and theme in `destination`, with the fixture person's data
-    (or `data=None`: the project's own data/)."""
-    for part in PROJECT_PARTS:
-        source = ROOT / part
+    """The engine in `destination`, with the fixture person's data and site settings (or
+    `data=None`: the project's own data/, settings and pages)."""
+    person = ROOT if data is None else FIXTURE_SITE
+    for source in [ROOT / part for part in ENGINE_PARTS] + [person / p for p in PERSON_PARTS]:
+        part = source.name
         if source.is_dir():
             shutil.copytree(
                 source, destination / part, ignore=shutil.ignore_patterns("__pycache__")
             )
         elif source.exists():
             shutil.copy2(source, destination / part)
+    (destination / "docs").mkdir(exist_ok=True)
+    shutil.copytree(ROOT / "data" if data is None else data, destination / "data")
     if data is not None:
-        shutil.rmtree(destination / "data")
-        shutil.copytree(data, destination / "data")
         for path in (destination / "data").glob("*.yml"):
             # The schema line points at the project's schemas/ from data/.
             text = path.read_text(encoding="utf-8")

@@ -215,7 +215,7 @@ def test_filters_after_following_a_link(watched: Watched, base_url: str) -> None
 def instant_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The site built with Material's instant navigation turned on, as a user may choose."""
     project = copy_project(tmp_path_factory.mktemp("instant"))  # the fixture person
-    config = project / "mkdocs.yml"
+    config = project / "macros" / "mkdocs.yml"  # the engine's features, with one more
     text = config.read_text()
     assert "    - navigation.top\n" in text
     config.write_text(

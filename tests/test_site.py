@@ -262,8 +262,8 @@ def test_transitions_are_not_left_off_without_a_palette_toggle(
     project: Path, tmp_path: Path
 ) -> None:
     """The start-up mark that turns transitions off is set only where Material removes it."""
-    assert "data-md-color-switching" in (ROOT / "overrides" / "main.html").read_text()
-    config = project / "mkdocs.yml"
+    assert "data-md-color-switching" in (ROOT / "macros" / "theme" / "main.html").read_text()
+    config = project / "macros" / "mkdocs.yml"  # the engine's palette, as a fork could set it
     text = config.read_text()
     start = text.index("  palette:\n")
     end = text.index("\nextra:")
@@ -490,7 +490,7 @@ def test_owner_is_not_hard_coded_outside_data_and_docs() -> None:
         (ROOT / "mkdocs.yml", [*owner_strings(ROOT / "data"), *owner_strings(FIXTURE_DATA)]),
         *(
             (path, owner_strings(ROOT / "data") + owner_strings(FIXTURE_DATA))
-            for folder in ("macros", "overrides")
+            for folder in ("macros",)
             for path in (ROOT / folder).rglob("*")
         ),
         *(
@@ -531,8 +531,9 @@ def test_site_settings_come_from_the_profile(project: Path, tmp_path: Path) -> N
 def test_data_used_directly_in_a_page_is_escaped(project: Path, tmp_path: Path) -> None:
     talks = project / "data" / "talks.yml"
     talks.write_text(talks.read_text().replace("title: Gardening", "title: <i>Gardening"))
-    page = project / "docs" / "index.md"
-    page.write_text(page.read_text() + "\nFirst talk: {{ site_data.talks[0].title }}\n")
+    page = project / "docs" / "index.md"  # the person's home page replaces the engine's
+    engine_home = project / "macros" / "pages" / "index.md"
+    page.write_text(engine_home.read_text() + "\nFirst talk: {{ site_data.talks[0].title }}\n")
     build = run_build(project, tmp_path / "site")
     assert build.returncode == 0, build.output
     assert "First talk: &lt;i&gt;Gardening Jobs" in build.page("")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -27,11 +29,21 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         sys.path.insert(0, project)
     plugin = _plugin()
     plugin.apply_site_settings(config, plugin.site_data_for(config))
+    plugin.add_person_theme(config)
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    return _plugin().add_generated_files(files, config)
+    plugin = _plugin()
+    return plugin.add_generated_files(plugin.add_engine_pages(files, config), config)
+
+
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., Any]) -> None:
+    """Also reload on edits to the person's overrides/ (not listed under `watch:`, which
+    refuses a folder that does not exist, and most sites have none)."""
+    folder = _plugin().person_overrides(config)
+    if folder is not None:
+        server.watch(str(folder))
 
 
 @event_priority(50)  # before mkdocs-macros renders the page

@@ -29,10 +29,17 @@ from ..data.loader import DataError, load_site_data
 from ..data.photo import ResizedPhoto, resize_photo
 from ..data.sections import SiteData
 from ..outputs.cv_pdf import CvPdfError
+from ..outputs.engine_pages import ENGINE_PAGES_DIR, engine_pages
 from ..outputs.exports import GeneratedPage, site_files
 from ..outputs.publication_pages import local_pdf_sources, publication_files, remote_pdf_papers
-from ..outputs.rendering import SiteRenderer, indent_macro_output
-from ..outputs.social_cards import CACHE_DIR, SocialCard, SocialCardError, SocialCards
+from ..outputs.rendering import SiteRenderer, indent_macro_output, template_dirs, template_file
+from ..outputs.social_cards import (
+    CACHE_DIR,
+    CARD_TEMPLATE,
+    SocialCard,
+    SocialCardError,
+    SocialCards,
+)
 
 _SITE_DATA_KEY = "homepage_site_data"
 _RENDERER_KEY = "homepage_renderer"
@@ -87,6 +94,38 @@ def apply_site_settings(config: MkDocsConfig, site: SiteData) -> None:
     ]
 
 
+PERSON_OVERRIDES = "overrides"  # the person's theme overrides and styles (see ownership.yml)
+
+
+def person_overrides(config: MkDocsConfig) -> Path | None:
+    """The person's overrides/ folder, if they made one."""
+    folder = Path(config.config_file_path).parent / PERSON_OVERRIDES
+    return folder if folder.is_dir() else None
+
+
+def add_person_theme(config: MkDocsConfig) -> None:
+    """Search the person's overrides/ before the engine's theme (macros/theme/), so that a
+    template or style of theirs replaces the engine's without editing an engine file."""
+    folder = person_overrides(config)
+    if folder is not None and str(folder) not in config.theme.dirs:
+        config.theme.dirs.insert(0, str(folder))
+
+
+def add_engine_pages(files: Files, config: MkDocsConfig) -> Files:
+    """Publish the engine's pages that the nav names and docs/ does not replace."""
+    mine = {file.src_uri for file in files if file.is_documentation_page()}
+    for path in engine_pages(config.nav, mine):
+        files.append(
+            File(
+                path.name,
+                src_dir=str(ENGINE_PAGES_DIR),
+                dest_dir=config.site_dir,
+                use_directory_urls=config.use_directory_urls,
+            )
+        )
+    return files
+
+
 def renderer_for(config: MkDocsConfig) -> SiteRenderer:
     """The renderer of this build, made once: Material's icons, and links under site_url."""
     renderer = config.get(_RENDERER_KEY)
@@ -94,6 +133,7 @@ def renderer_for(config: MkDocsConfig) -> SiteRenderer:
         icon_dirs = [Path(d) / ".icons" for d in config.theme.dirs]
         renderer = SiteRenderer(
             site_data_for(config),
+            templates_dirs=template_dirs(Path(config.config_file_path).parent),
             icon_dirs=[d for d in icon_dirs if d.is_dir()],
             base_path=urlparse(config.site_url or "/").path or "/",
         )
@@ -267,7 +307,11 @@ def start_social_cards(
             writer.write(str(Path(config.site_dir) / site_path), lambda cached=cached: cached)
     _make_folder.cache_clear()  # the site's folders are gone since the last build
     cards = config[_CARDS_KEY] = SocialCards(
-        site, renderer.is_owner, project, photo.card_photo if photo else ""
+        site,
+        renderer.is_owner,
+        project,
+        photo.card_photo if photo else "",
+        template=template_file(CARD_TEMPLATE, project),
     )
     # The home page's card is also the 404 page's, which the theme renders before the pages.
     home = cards.home("index.md")
@@ -361,6 +405,9 @@ def _page_line(page: Page, markdown: str, line_in_markdown: int) -> str:
 
 
 def config_docs_name(page: Page) -> str:
+    """Where the page's source is, for messages: docs/<page>, or the engine's page."""
+    if page.file.abs_src_path and Path(page.file.abs_src_path).parent == ENGINE_PAGES_DIR:
+        return f"macros/pages/{page.file.src_uri}"
     return f"docs/{page.file.src_uri}"
 
 

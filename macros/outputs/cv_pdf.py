@@ -20,7 +20,7 @@ from ..data.sections import SiteData
 from ..views.markup import markdown_plain
 from ..views.views import EntryView, Line, absolute_url
 from .pdf_fonts import MissingGlyphError, font_dirs_for
-from .rendering import TEMPLATES_DIR, author_marks
+from .rendering import author_marks, template_file
 
 CV_TEMPLATE = "cv.typ"
 
@@ -103,13 +103,14 @@ def with_photo(data: dict[str, Any], path: str, alt: str) -> dict[str, Any]:
 
 def render_cv_pdf(
     data: dict[str, Any],
-    template: Path = TEMPLATES_DIR / CV_TEMPLATE,
+    template: Path | None = None,
     site: SiteData | None = None,
     root: Path | None = None,
 ) -> bytes:
     """Typeset the CV as tagged PDF/UA-1 (headings, reading order, alt texts), so screen
     readers can move by section; raises CvPdfError with Typst's message if it cannot, or
     naming the fields whose characters no font has (see pdf_fonts)."""
+    template = template or template_file(CV_TEMPLATE, root)  # the person's copy, if any
     try:
         font_paths = font_dirs_for(data, site)
     except MissingGlyphError as error:

@@ -41,6 +41,24 @@ from ..views.views import (
 from .jsonld import person, scholarly_article
 
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
+# A person's copy of a template, in their own folder, replaces the engine's (see ownership.yml).
+PERSON_TEMPLATES = Path("overrides") / "templates"
+
+
+def template_dirs(project_dir: Path | None) -> tuple[Path, ...]:
+    """Where templates are looked up: the person's overrides/templates/ first, then the engine's."""
+    if project_dir is not None and (project_dir / PERSON_TEMPLATES).is_dir():
+        return (project_dir / PERSON_TEMPLATES, TEMPLATES_DIR)
+    return (TEMPLATES_DIR,)
+
+
+def template_file(name: str, project_dir: Path | None) -> Path:
+    """The file of template `name` (`cv.typ`, ...): the person's copy if they made one."""
+    for folder in template_dirs(project_dir):
+        if (folder / name).is_file():
+            return folder / name
+    return TEMPLATES_DIR / name
+
 
 PUBLICATION_TYPE_LABELS = {
     "conference": "Conference",
@@ -130,7 +148,7 @@ class SiteRenderer:
         self,
         site: SiteData,
         icon_dirs: Sequence[Path] = (),
-        templates_dir: Path = TEMPLATES_DIR,
+        templates_dirs: Sequence[Path] = (TEMPLATES_DIR,),
         base_path: str = "/",
     ) -> None:
         """`base_path` is the site's path on its host ('/' or '/repo/'), for links across pages."""
@@ -142,9 +160,9 @@ class SiteRenderer:
         # adapter to report at the failing call's line.
         self.macro_errors: list[tuple[str, tuple[Any, ...], dict[str, Any], Exception]] = []
         self.base_path = base_path if base_path.endswith("/") else base_path + "/"
-        self.templates_dir = templates_dir
+        self.templates_dirs = tuple(templates_dirs)
         self.env = Environment(
-            loader=FileSystemLoader(templates_dir),
+            loader=FileSystemLoader(self.templates_dirs),
             autoescape=True,
             undefined=StrictUndefined,
             trim_blocks=True,
@@ -217,7 +235,7 @@ class SiteRenderer:
         """`<section>.md` or `.html` where the user made one, else the layout's template."""
         for name in (section.name, section.layout):
             for suffix in (".md", ".html"):
-                if (self.templates_dir / f"{name}{suffix}").is_file():
+                if any((d / f"{name}{suffix}").is_file() for d in self.templates_dirs):
                     return name + suffix
         raise FileNotFoundError(f"no template for the section '{section.name}'")
 
