@@ -4,7 +4,9 @@
 `python -m macros schema` rewrites schemas/;
 `python -m macros import-bibtex refs.bib` appends new papers from BibTeX to data/publications.yml;
 `python -m macros add arXiv:1706.03762` (or doi:..., dblp:...) appends one paper from the web;
-`python -m macros refresh-metrics` stores citation counts in data/metrics.yml.
+`python -m macros refresh-metrics` stores citation counts in data/metrics.yml;
+`python -m macros upgrade [SOURCE]` takes a newer release of the engine into this site
+(`upgrade --into SITE`, run from a checkout of the template, takes this one into SITE).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from .commands.bibtex_import import decode_bib, import_bibtex
 from .commands.scholarly.commands import SCHOLARLY_COMMANDS, add_scholarly_commands
+from .commands.upgrade import upgrade_from, upgrade_into
 from .data.loader import DataError, load_site_data
 from .data.schema import write_schemas
 from .outputs.json_resume import json_resume, schema_problems
@@ -33,7 +36,19 @@ def main(argv: list[str] | None = None) -> int:
     importer.add_argument("bibfile", type=Path, help="a .bib file, e.g. exported from DBLP")
     importer.add_argument("--dry-run", action="store_true", help="report, but change nothing")
     add_scholarly_commands(commands)
+    upgrader = commands.add_parser("upgrade", help="take a newer release of the engine")
+    upgrader.add_argument(
+        "source", nargs="?", help="the template: a path, a git URL or a remote (upstream)"
+    )
+    upgrader.add_argument("--into", type=Path, help="the site to upgrade with this checkout")
+    upgrader.add_argument(
+        "--keep-mine", action="store_true", help="keep your version of engine files you changed"
+    )
+    upgrader.add_argument("--no-build", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+
+    if args.command == "upgrade":
+        return _upgrade(parser, args)
 
     if args.command in SCHOLARLY_COMMANDS:
         return SCHOLARLY_COMMANDS[args.command](args)
@@ -70,6 +85,17 @@ def main(argv: list[str] | None = None) -> int:
     for path in write_schemas(args.project / "schemas"):
         print(f"wrote {path}")
     return 0
+
+
+def _upgrade(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.into is not None and args.source is not None:
+        parser.error("upgrade takes SOURCE (inside a site) or --into SITE (in the template)")
+    if args.into is not None:
+        if not (args.into / "mkdocs.yml").is_file():
+            parser.error(f"--into {args.into}: no mkdocs.yml there; is it a site?")
+        template = Path(__file__).resolve().parent.parent
+        return upgrade_into(args.into.resolve(), template, args.keep_mine, not args.no_build)
+    return upgrade_from(args.project.resolve(), args.source, args.keep_mine, not args.no_build)
 
 
 if __name__ == "__main__":
