@@ -6,7 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import PERSON, ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from macros.commands.bibtex_import import import_bibtex
 from macros.data.loader import load_section, load_site_data
@@ -96,3 +99,110 @@ def test_command_line(project: Path) -> None:
     assert "skipped noyear: it has no usable year" in result.stdout
     assert "2 added, 4 skipped." in result.stdout
     assert result.stderr == ""
+
+
+# --- duplicates: DOIs in any case, arXiv ids with or without version --------------------------
+
+KNOWN = """\
+- id: known2023paper
+  title: A Known Paper
+  authors: [Ada Example]
+  venue: Journal of Examples
+  year: 2023
+  type: journal
+  doi: 10.1000/Known.Paper-2023
+- id: known2024preprint
+  title: A Known Preprint
+  authors: [Ada Example]
+  venue: arXiv
+  year: 2024
+  type: preprint
+  arxiv: "2401.01234v2"
+- id: known2022unversioned
+  title: An Unversioned Preprint
+  authors: [Ada Example]
+  venue: arXiv
+  year: 2022
+  type: preprint
+  arxiv: "2202.05678"
+"""
+QUICK = settings(max_examples=60, deadline=None, derandomize=True, database=None)
+
+
+@pytest.fixture(scope="module")
+def known(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A publications.yml with a DOI in mixed case and arXiv ids with and without version
+    (only dry runs read it: it never changes)."""
+    path = tmp_path_factory.mktemp("known") / "publications.yml"
+    path.write_text(KNOWN, encoding="utf-8")
+    return path
+
+
+def case_variants(text: str) -> st.SearchStrategy[str]:
+    """`text` with any of its letters in upper or lower case."""
+    return st.lists(st.booleans(), min_size=len(text), max_size=len(text)).map(
+        lambda upper: "".join(
+            c.upper() if u else c.lower() for c, u in zip(text, upper, strict=True)
+        )
+    )
+
+
+def other_paper(key: str, extra: str) -> str:
+    """A BibTeX entry that shares nothing with the known papers but `extra` (a DOI or an
+    arXiv id): only that field can make it a duplicate."""
+    return (
+        f"@article{{{key}, title={{Entirely Different Work {key}}}, author={{Other, Bo}},"
+        f" journal={{Other Journal}}, year={{2025}}, {extra}}}\n"
+    )
+
+
+@QUICK
+@given(
+    doi=case_variants("10.1000/Known.Paper-2023"),
+    prefix=st.sampled_from(["", "https://doi.org/", "http://dx.doi.org/"]),
+)
+def test_a_doi_is_the_same_in_any_case(known: Path, doi: str, prefix: str) -> None:
+    """DOIs are case-insensitive (DOI Handbook 2.4): a case variant of a known DOI is the
+    known paper, whatever its title says."""
+    report = import_bibtex(other_paper("new", f"doi={{{prefix}{doi}}}"), known, dry_run=True)
+    added = [(p.id, p.doi) for p in report.added]
+    assert report.skipped == [("new", "duplicate of known2023paper (same DOI)")], added
+
+
+@QUICK
+@given(first=case_variants("10.2000/New.Paper-X"), second=case_variants("10.2000/New.Paper-X"))
+def test_a_doi_is_the_same_in_any_case_within_one_file(
+    known: Path, first: str, second: str
+) -> None:
+    bib = other_paper("a", f"doi={{{first}}}") + other_paper("b", f"doi={{{second}}}")
+    report = import_bibtex(bib, known, dry_run=True)
+    added = [(p.id, p.doi) for p in report.added]
+    assert report.skipped == [("b", "duplicate of other2025entirely (same DOI)")], added
+    assert added == [("other2025entirely", first)]
+
+
+@QUICK
+@given(
+    which=st.sampled_from(
+        [("2401.01234", "known2024preprint"), ("2202.05678", "known2022unversioned")]
+    ),
+    version=st.sampled_from(["", "v1", "v2", "v13"]),
+    field=st.sampled_from(
+        [
+            "eprint={{{id}}}, archiveprefix={{arXiv}}",
+            "eprint={{arXiv:{id}}}",
+            "url={{https://arxiv.org/abs/{id}}}",
+            "volume={{abs/{id}}}, journal={{CoRR}}",
+        ]
+    ),
+)
+def test_an_arxiv_id_is_the_same_with_or_without_version(
+    known: Path, which: tuple[str, str], version: str, field: str
+) -> None:
+    """One preprint, whichever version a .bib names and whichever the file keeps."""
+    arxiv, known_id = which
+    bib = other_paper("new", field.format(id=arxiv + version)).replace(
+        "journal={Other Journal}, ", "" if "journal" in field else "journal={Other Journal}, "
+    )
+    report = import_bibtex(bib, known, dry_run=True)
+    assert report.skipped == [("new", f"duplicate of {known_id} (same arXiv id)")], bib

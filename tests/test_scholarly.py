@@ -211,6 +211,71 @@ FAULTS = {
 }
 
 
+# A DOI with letters (the recorded ones are all digits, the same in any case) and a preprint
+# kept at a version: what `add` must recognise however the reference or a service spells it.
+MIXED_DOI = "10.5555/Harbor.EX-2024a"
+DBLP_RECORD = (RECORDED / "dblp_conf_osdi_ExampleS24.xml").read_text()
+
+
+def _dblp_with(extra: str) -> Answer:
+    """DBLP's record of another paper (Anchor) that names `extra` (a DOI, an arXiv id)."""
+    return Answer(body=DBLP_RECORD.replace("<crossref>", extra + "\n<crossref>").encode())
+
+
+@pytest.mark.parametrize(
+    ("ref", "dblp", "reason"),
+    [
+        (f"doi:{MIXED_DOI.lower()}", None, "example2024harbor (same DOI)"),
+        (f"doi:{MIXED_DOI.upper()}", None, "example2024harbor (same DOI)"),
+        (f"doi:https://doi.org/{MIXED_DOI.swapcase()}", None, "example2024harbor (same DOI)"),
+        (
+            f"dblp:{DBLP_KEY}",
+            f"<ee>https://doi.org/{MIXED_DOI.upper()}</ee>",
+            "example2024harbor (same DOI)",
+        ),
+        (
+            f"dblp:{DBLP_KEY}",
+            f"<ee>https://doi.org/{MIXED_DOI.lower()}</ee>",
+            "example2024harbor (same DOI)",
+        ),
+        ("arXiv:2310.02222", None, "example2023lantern (same arXiv id)"),
+        ("arXiv:2310.02222v1", None, "example2023lantern (same arXiv id)"),
+        ("arXiv:2310.02222v3", None, "example2023lantern (same arXiv id)"),
+        (
+            f"dblp:{DBLP_KEY}",
+            "<eprinttype>arXiv</eprinttype><eprint>2310.02222v1</eprint>",
+            "example2023lantern (same arXiv id)",
+        ),
+        (
+            f"dblp:{DBLP_KEY}",
+            "<eprinttype>arXiv</eprinttype><eprint>2310.02222</eprint>",
+            "example2023lantern (same arXiv id)",
+        ),
+    ],
+)
+def test_add_knows_a_doi_in_any_case_and_an_arxiv_id_in_any_version(
+    example: Path,
+    services: FakeServices,
+    capsys: pytest.CaptureFixture[str],
+    ref: str,
+    dblp: str | None,
+    reason: str,
+) -> None:
+    """DOIs are case-insensitive and an arXiv id names every version of a preprint: the paper
+    is refused as already there, whether the reference names it or the service's record does."""
+    pubs = example / "data" / "publications.yml"
+    text = pubs.read_text().replace(f"doi: {HARBOR_DOI}", f"doi: {MIXED_DOI}")
+    pubs.write_text(text.replace('arxiv: "2310.02222"', 'arxiv: "2310.02222v2"'))
+    if dblp:
+        services.route("GET", f"/rec/{DBLP_KEY}.xml", _dblp_with(dblp))
+    before = data_bytes(example)
+    code, output = command(example, "add", ref, capsys=capsys)
+    assert code == 3 and f"already there: duplicate of {reason}" in output, output
+    assert data_bytes(example) == before
+    if not dblp:
+        assert services.requests == [], "a paper known by the id asked for needs no request"
+
+
 @pytest.mark.parametrize("fault", FAULTS)
 def test_add_reports_a_failing_service_and_changes_nothing(
     example: Path, services: FakeServices, capsys: pytest.CaptureFixture[str], fault: str
