@@ -34,7 +34,7 @@ from pybtex.style.formatting.plain import Style as PlainStyle
 from macros.commands.bibtex_import import decode_bib, import_bibtex
 from macros.data.data_files import icon_dirs
 from macros.data.loader import DataError, load_site_data
-from macros.data.safe_values import check_email, check_link, check_site_url
+from macros.data.safe_values import character_name, check_email, check_link, check_site_url
 from macros.data.yaml_source import YamlSyntaxError, read_yaml
 from macros.outputs.bibtex import publication_bibtex
 from macros.outputs.cv_pdf import CvPdfError, cv_data, render_cv_pdf
@@ -214,6 +214,66 @@ def test_text_refuses_control_and_bidi_characters(
     message = problems_of(_with_value(tmp_path, file, path, value))
     assert f"data/{file}:1:" in message and f"field '{field}'" in message, message
     assert char in message, message
+
+
+# Embedding, override and isolate controls (README: U+202A-U+202E, U+2066-U+2069).
+BIDI_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+# One field of each kind of text: (file, the line's text, the same with {} for the character,
+# the line's number, the field as messages name it).
+BIDI_FIELDS = {
+    "line": ("talks.yml", "title: An Example Talk", 'title: "An Example{}Talk"', 1, "title"),
+    "name": ("profile.yml", "name: Ada Quill", 'name: "Ada{}Quill"', 2, "name"),
+    "author": (
+        "publications.yml",
+        "authors: [Ada Quill,",
+        'authors: ["Ada{}Quill",',
+        3,
+        "authors[1]",
+    ),
+    "label": ("profile.yml", "label: Code", 'label: "Co{}de"', 9, "links[1].label"),
+    "markdown": (
+        "profile.yml",
+        "bio: Ada studies **examples**.",
+        'bio: "Ada studies{} **examples**."',
+        12,
+        "bio",
+    ),
+    "markdown in a list": (
+        "news.yml",
+        'text: "*An Example Paper* is accepted."',
+        'text: "*An Example{} Paper* is accepted."',
+        1,
+        "text",
+    ),
+    "custom section": (
+        "service.yml",
+        "details: Reviewed *examples*.",
+        'details: "Reviewed{} *examples*."',
+        9,
+        "details",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", BIDI_FIELDS)
+@pytest.mark.parametrize("char", BIDI_CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
+def test_each_bidi_control_is_refused_in_each_kind_of_text(
+    tmp_path: Path, char: str, kind: str
+) -> None:
+    """Every one of the nine turns the rest of a line around (a title or a name that reads
+    differently than written); each is refused with file, line and field."""
+    file, old, new, line, field = BIDI_FIELDS[kind]
+    data = fixture_data(tmp_path)
+    set_line(data / file, old, new.format(f"\\u{ord(char):04X}"))  # a YAML escape
+    try:
+        load_site_data(data)
+    except DataError as error:
+        message = str(error)
+    else:
+        pytest.fail(f"{character_name(char)} in data/{file}, field '{field}', was accepted")
+    assert f"data/{file}:{line}:" in message and f"field '{field}'" in message, message
+    assert f"contains {character_name(char)}, a bidi override character" in message, message
+    assert message.startswith("1 problem in the site data"), message  # and no other blamed
 
 
 def test_markdown_fields_keep_line_breaks_and_tabs(tmp_path: Path) -> None:
