@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from conftest import PERSON, ROOT
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from macros.commands.bibtex_import import import_bibtex
-from macros.data.loader import load_section, load_site_data
+from macros.data.loader import DataError, load_section, load_site_data
 
 FIXTURE = (ROOT / "tests" / "fixtures" / "dblp.bib").read_text(encoding="utf-8")
 
@@ -206,3 +207,60 @@ def test_an_arxiv_id_is_the_same_with_or_without_version(
     )
     report = import_bibtex(bib, known, dry_run=True)
     assert report.skipped == [("new", f"duplicate of {known_id} (same arXiv id)")], bib
+
+
+# --- every existing byte stays, whatever the file ends with ----------------------------------
+
+HEADER = "# yaml-language-server: $schema=../schemas/publications.schema.json\n"
+ONE_ENTRY = (
+    "- id: known2020paper\n  title: A Known Paper\n  authors: [Ada Example]\n"
+    "  venue: Journal of Examples\n  year: 2020\n  type: journal"
+)
+NEW_BIB = "@article{k, title={A New Paper}, author={Other, Bo}, journal={J}, year={2021}}\n"
+
+
+def existing_file(bom: bool, header: bool, body: str, tail: list[str], crlf: bool) -> str:
+    """A publications.yml as people leave them: with or without a byte-order mark and the
+    schema line, one entry, `[]` or nothing, then any end (blank lines, spaces, tabs, comments,
+    no final newline), with LF or CRLF line ends."""
+    text = ("\ufeff" if bom else "") + (HEADER if header else "") + body + "".join(tail)
+    return text.replace("\n", "\r\n") if crlf else text
+
+
+existing_files = st.builds(
+    existing_file,
+    bom=st.booleans(),
+    header=st.booleans(),
+    body=st.sampled_from([ONE_ENTRY, "[]", ""]),
+    tail=st.lists(
+        st.sampled_from(["\n", "\n\n", " ", "\t", "\n# the end", "\n  # indented", " # note"]),
+        max_size=5,
+    ),
+    crlf=st.booleans(),
+)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(before=existing_files)
+def test_import_keeps_every_existing_byte(
+    tmp_path_factory: pytest.TempPathFactory, before: str
+) -> None:
+    """The new file starts with the old one, byte for byte (but a lone `[]`, which the new
+    entries replace), and holds the old entries and then the new one."""
+    pubs = tmp_path_factory.mktemp("keep") / "publications.yml"
+    pubs.write_bytes(before.encode())
+    try:
+        old_ids = [p.id for p in load_section(pubs, "publications")]
+    except DataError:  # a tab where YAML reads indentation: not a file the site would load
+        assume(False)
+    report = import_bibtex(NEW_BIB, pubs)
+    assert [p.id for p in report.added] == ["other2021new"], report.lines()
+    after = pubs.read_bytes().decode()
+    kept = before
+    if old_ids == [] and "[]" in before:  # `[]` goes (with blanks after it that hold a tab,
+        # which YAML allows after a token but not at the start of a line)
+        kept = re.sub(r"\[\]([ \t]*)", lambda m: "" if "\t" in m[1] else m[1], before, count=1)
+    assert after.startswith(kept), f"{before!r} became {after[: len(before) + 20]!r}..."
+    assert [p.id for p in load_section(pubs, "publications")] == [*old_ids, "other2021new"]
+    if "\r\n" in before:  # the new lines end as the file's do
+        assert "\n" not in after[len(kept) :].replace("\r\n", ""), after[len(kept) :]

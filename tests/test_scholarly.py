@@ -442,6 +442,42 @@ def test_add_to_a_missing_publications_file(
     assert [p.id for p in load_section(pubs, "publications")] == ["example2025keel"]
 
 
+# publications.yml as people leave it, made from the example's file.
+ENDINGS = {
+    "blank lines": lambda text: text + "\n\n\n",
+    "trailing spaces": lambda text: text.rstrip("\n") + "   \n  ",
+    "no final newline": lambda text: text.rstrip("\n"),
+    "CRLF": lambda text: text.replace("\n", "\r\n"),
+    "CRLF and blank lines": lambda text: text.replace("\n", "\r\n") + "\r\n\r\n",
+    "a comment at the end": lambda text: text + "# more to come",
+    "a byte-order mark": lambda text: "\ufeff" + text,
+    "an empty file": lambda text: "",
+    "only comments": lambda text: "# papers\n# none yet\n",
+    "[]": lambda text: "# papers\n[]  # none yet\n",
+}
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+def test_add_keeps_every_existing_byte(
+    example: Path, services: FakeServices, capsys: pytest.CaptureFixture[str], ending: str
+) -> None:
+    """The new file starts with the old one byte for byte (but a lone `[]`), and holds the
+    old entries, then the new one."""
+    services.route("GET", f"/works/{KEEL_DOI}", Answer.recorded("crossref_keel.json"))
+    pubs = example / "data" / "publications.yml"
+    before = ENDINGS[ending](pubs.read_text(encoding="utf-8"))
+    pubs.write_bytes(before.encode())
+    old_ids = [p.id for p in load_section(pubs, "publications")]
+    code, output = command(example, "add", f"doi:{KEEL_DOI}", capsys=capsys)
+    assert code == 0, output
+    after = pubs.read_bytes().decode()
+    kept = before.replace("[]", "", 1) if ending == "[]" else before
+    assert after.startswith(kept), f"{before[-40:]!r} became {after[len(before) - 40 :]!r}"
+    assert [p.id for p in load_section(pubs, "publications")] == [*old_ids, "example2025keel"]
+    if "\r\n" in before:  # the new lines end as the file's do
+        assert "\n" not in after[len(kept) :].replace("\r\n", ""), after[len(kept) :]
+
+
 def test_a_service_that_does_not_answer_is_asked_once_per_run(
     example: Path, services: FakeServices, capsys: pytest.CaptureFixture[str]
 ) -> None:
