@@ -26,15 +26,16 @@ import bibtexparser
 import pybtex.database
 import pytest
 from bibtexparser.middlewares import LatexDecodingMiddleware
-from conftest import ROOT, copy_project, line_of, run_build
+from conftest import ROOT, Build, copy_project, line_of, run_build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pybtex.style.formatting.plain import Style as PlainStyle
+from site_links import bad_links, html_links, link_problem, output_links
 
 from macros.commands.bibtex_import import decode_bib, import_bibtex
 from macros.data.data_files import icon_dirs
 from macros.data.loader import DataError, load_site_data
-from macros.data.safe_values import check_email, check_link, check_site_url
+from macros.data.safe_values import character_name, check_email, check_link, check_site_url
 from macros.data.yaml_source import YamlSyntaxError, read_yaml
 from macros.outputs.bibtex import publication_bibtex
 from macros.outputs.cv_pdf import CvPdfError, cv_data, render_cv_pdf
@@ -42,6 +43,7 @@ from macros.outputs.feed import news_feed
 from macros.outputs.json_resume import json_resume_text
 from macros.outputs.pdf_fonts import EMBEDDED_RANGES
 from macros.outputs.rendering import SiteRenderer
+from macros.views.markup import markdown_block, markdown_inline
 
 FIXTURE = ROOT / "tests" / "fixtures" / "hostile" / "data"
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
@@ -214,6 +216,66 @@ def test_text_refuses_control_and_bidi_characters(
     message = problems_of(_with_value(tmp_path, file, path, value))
     assert f"data/{file}:1:" in message and f"field '{field}'" in message, message
     assert char in message, message
+
+
+# Embedding, override and isolate controls (README: U+202A-U+202E, U+2066-U+2069).
+BIDI_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+# One field of each kind of text: (file, the line's text, the same with {} for the character,
+# the line's number, the field as messages name it).
+BIDI_FIELDS = {
+    "line": ("talks.yml", "title: An Example Talk", 'title: "An Example{}Talk"', 1, "title"),
+    "name": ("profile.yml", "name: Ada Quill", 'name: "Ada{}Quill"', 2, "name"),
+    "author": (
+        "publications.yml",
+        "authors: [Ada Quill,",
+        'authors: ["Ada{}Quill",',
+        3,
+        "authors[1]",
+    ),
+    "label": ("profile.yml", "label: Code", 'label: "Co{}de"', 9, "links[1].label"),
+    "markdown": (
+        "profile.yml",
+        "bio: Ada studies **examples**.",
+        'bio: "Ada studies{} **examples**."',
+        12,
+        "bio",
+    ),
+    "markdown in a list": (
+        "news.yml",
+        'text: "*An Example Paper* is accepted."',
+        'text: "*An Example{} Paper* is accepted."',
+        1,
+        "text",
+    ),
+    "custom section": (
+        "service.yml",
+        "details: Reviewed *examples*.",
+        'details: "Reviewed{} *examples*."',
+        9,
+        "details",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", BIDI_FIELDS)
+@pytest.mark.parametrize("char", BIDI_CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
+def test_each_bidi_control_is_refused_in_each_kind_of_text(
+    tmp_path: Path, char: str, kind: str
+) -> None:
+    """Every one of the nine turns the rest of a line around (a title or a name that reads
+    differently than written); each is refused with file, line and field."""
+    file, old, new, line, field = BIDI_FIELDS[kind]
+    data = fixture_data(tmp_path)
+    set_line(data / file, old, new.format(f"\\u{ord(char):04X}"))  # a YAML escape
+    try:
+        load_site_data(data)
+    except DataError as error:
+        message = str(error)
+    else:
+        pytest.fail(f"{character_name(char)} in data/{file}, field '{field}', was accepted")
+    assert f"data/{file}:{line}:" in message and f"field '{field}'" in message, message
+    assert f"contains {character_name(char)}, a bidi override character" in message, message
+    assert message.startswith("1 problem in the site data"), message  # and no other blamed
 
 
 def test_markdown_fields_keep_line_breaks_and_tabs(tmp_path: Path) -> None:
@@ -608,6 +670,9 @@ HOSTILE_PIECES = [
     "`",
     "*",
     "[x](javascript:alert(1))",
+    "[x](JavaScript:alert(1))",
+    "[x](//evil.example)",
+    "<JAVASCRIPT:alert(1)>",
     "![x](https://tracker.example/x.png)",
     "<!--homepage-html-0-0-->",
     "@",
@@ -791,8 +856,7 @@ def _check_links_and_json(name: str, output: str) -> None:
     shape = html_shape(output)
     assert not any(a.startswith("on") for _, attrs in shape for a in attrs), name
     for href in hrefs(output):
-        assert urlsplit(href).scheme in ("", "http", "https", "mailto"), (name, href)
-        assert not href.startswith(("/\\", "\\")), (name, href)
+        assert link_problem(href) is None, (name, href, link_problem(href))
         assert href.isprintable() and " " not in href, (name, href)
     for script in _json_scripts(output):
         json.loads(script)
@@ -877,3 +941,156 @@ def test_hostile_values_build_into_text_everywhere(tmp_path: Path) -> None:
     assert "{{ config }}" in home  # shown as written, never run as Jinja
     footer = re.findall(r'<a href="([^"]*)"[^>]*class="md-social__link"', home)
     assert "https://example.org/?a=1&amp;b=2" in footer  # Material's template, escaped by us
+
+
+# --- links written in Markdown fields ---------------------------------------------------------
+
+# Schemes that run script, show another document or leave the browser; and ways to name another
+# host without a scheme, or with a scheme but no `//`.
+_OTHER_SCHEMES = ["javascript", "vbscript", "data", "file", "ftp", "tel", "blob", "intent"]
+_OTHER_HOSTS = [
+    "//evil.example",
+    "///evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "\\/evil.example",
+    "https:evil.example",
+    "HTTPS:/evil.example",
+    "http:\\\\evil.example",
+    "https://ok.example@evil.example",
+    "data:image/png;base64,iVBORw0KGgo=",
+]
+_MARKDOWN_FORMS = [
+    "[x]({})",
+    "[x](<{}>)",
+    '[x]({} "title")',
+    "[x]( {} )",
+    "<{}>",
+    "**[x]({})**",
+    "[x][r]\n\n[r]: {}",
+    "[x][r]\n\n[r]: <{}>",
+]
+
+
+@st.composite
+def other_scheme(draw: st.DrawFn) -> str:
+    """A link target with a scheme that runs script, shows another document or leaves the
+    browser, spelt as people (and attackers) do: any case, entities for letters, the colon or
+    blanks, tabs and line breaks inside the scheme, blanks and controls before it."""
+    letters = []
+    for char in draw(st.sampled_from(_OTHER_SCHEMES)):
+        char = char.upper() if draw(st.booleans()) else char
+        spelt = draw(st.sampled_from([char, char, char, f"&#{ord(char)};", f"&#x{ord(char):X};"]))
+        inside = ["", "", "", "\t", "&#9;", "&Tab;", "&#10;", "&NewLine;", "%09", "\x00"]
+        letters.append(spelt + draw(st.sampled_from(inside)))
+    colon = draw(st.sampled_from([":", ":", "&#58;", "&colon;", "&#x3A;", "%3A"]))
+    before = draw(st.sampled_from(["", " ", "\t", "&#32;", "&#1;", "\x01", "&#x20;&#9;"]))
+    return before + "".join(letters) + colon + "alert(document.domain)"
+
+
+def _check_markdown_links(destination: str, form: str, good: str) -> None:
+    """Both renderings of a Markdown field that holds the link have no link a browser would
+    take to a script, another scheme or another host; a good link beside it still links."""
+    text = form.format(destination) + f" and [good]({good})"
+    for rendered in (str(markdown_block(text)), str(markdown_inline(text))):
+        links = html_links(rendered)
+        assert [link for link in links if link_problem(link)] == [], (text, rendered)
+        assert good in links, (text, rendered)
+
+
+_GOOD_LINKS = st.sampled_from(
+    ["https://example.org/a?b=1#c", "mailto:ada@example.org", "/cv/", "#x"]
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(destination=other_scheme(), form=st.sampled_from(_MARKDOWN_FORMS), good=_GOOD_LINKS)
+def test_markdown_links_to_other_schemes_stay_text(destination: str, form: str, good: str) -> None:
+    _check_markdown_links(destination, form, good)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
+@given(
+    destination=st.sampled_from(_OTHER_HOSTS),
+    form=st.sampled_from(_MARKDOWN_FORMS),
+    good=_GOOD_LINKS,
+)
+def test_markdown_links_to_hosts_without_a_proper_scheme_stay_text(
+    destination: str, form: str, good: str
+) -> None:
+    _check_markdown_links(destination, form, good)
+
+
+# Each in a Markdown field of every section, with a label to find it by on the pages.
+HOSTILE_MARKDOWN_LINKS = [
+    "[h01](javascript:alert(1))",
+    "[h02](JavaScript:alert(1))",
+    "[h03](JAVASCRIPT:alert(1))",
+    "[h04]( javascript:alert(1))",
+    "[h05](<java\tscript:alert(1)>)",
+    "[h06](&#106;avascript:alert(1))",
+    "[h07](&#x4A;ava&#x53;cript&colon;alert(1))",
+    "[h08](javascript&#58;alert(1))",
+    "[h09](jav&#x09;ascript:alert(1))",
+    "[h10](VBScript:msgbox(1))",
+    "[h11](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[h12](DATA:image/png;base64,iVBORw0KGgo=)",
+    "[h13](file:///etc/passwd)",
+    "[h14](//evil.example/)",
+    "[h15](/\\evil.example)",
+    "[h16](https:evil.example)",
+    "[h17](https://good.example\\@evil.example)",
+    "[h18](ftp://evil.example/)",
+    "<JavaScript:alert(1)>",
+    "[h19][ref]\n\n[ref]: JaVaScRiPt:alert(1)",
+]
+GOOD_MARKDOWN_LINKS = "[good](https://example.org/good-link) [write](mailto:ada@example.org)"
+
+
+@pytest.fixture(scope="module")
+def hostile_links_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The fictional person's site, built once, with every hostile link above (and two good
+    ones) in every Markdown field: bio, details, highlights, summary, abstract, notes, project
+    descriptions, news, a custom section's details."""
+    tmp = tmp_path_factory.mktemp("hostile-links")
+    project = hostile_project(tmp)
+    data = shutil.copytree(FIXTURE, project / "data")
+    text = "\n\n".join([GOOD_MARKDOWN_LINKS, *HOSTILE_MARKDOWN_LINKS])
+    for file, path, markdown in TEXT_FIELDS:
+        if not markdown:
+            continue
+        document, _ = read_yaml((data / file).read_text(encoding="utf-8"))
+        target = document
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = text
+        (data / file).write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    build = run_build(project, tmp / "site")
+    assert build.returncode == 0, build.output
+    return build
+
+
+def test_no_output_links_anywhere_but_http_mailto_or_the_site(hostile_links_site: Build) -> None:
+    """Every page, feed.xml, the sitemap, cv.json, the search index, the .bib files and the
+    PDF's link annotations: no link to a script, another scheme or a host without a scheme."""
+    problems = bad_links(hostile_links_site.site)
+    assert not problems, f"{len(problems)} links:\n" + "\n".join(problems[:12])
+
+
+def test_hostile_markdown_links_show_as_text_and_good_ones_link(
+    hostile_links_site: Build,
+) -> None:
+    """The fields did reach the pages: the good links link, the hostile ones read as text."""
+    links: dict[str, set[str]] = {}
+    for name, link in output_links(hostile_links_site.site):
+        links.setdefault(name, set()).add(link)
+    for name in (
+        "index.html",
+        "cv/index.html",
+        "feed.xml",
+        "publications/quill2024example/index.html",
+    ):
+        assert {"https://example.org/good-link", "mailto:ada@example.org"} <= links[name], name
+    text = hostile_links_site.text("")
+    for number in range(1, 20):  # shown, as the text that was written
+        assert f"h{number:02}" in text, number

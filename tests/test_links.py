@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 from conftest import Build
+from site_links import bad_links
 
 
 class LinkCollector(HTMLParser):
@@ -83,6 +84,13 @@ def test_external_urls_are_well_formed(any_site: Build) -> None:
                 assert " " not in link, link
             elif link.startswith("mailto:"):
                 assert re.match(r"^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$", link), link
+
+
+def test_every_link_of_every_output_goes_to_http_mailto_or_the_site(any_site: Build) -> None:
+    """Pages (JSON-LD and meta tags too), feed.xml, the sitemap, cv.json, the search index,
+    the .bib files and the PDF: each link is http(s) with a host, mailto: or on the site."""
+    problems = bad_links(any_site.site)
+    assert not problems, "\n".join(problems[:12])
 
 
 def test_a_broken_link_is_caught(tmp_path: Path) -> None:

@@ -97,6 +97,21 @@ def test_unknown_key_is_an_error_with_its_line(data_dir: Path) -> None:
         ("awards.yml", "years: [2018]", "years: []", "years", "at least 1"),
         ("news.yml", "date: 2024-11", "date: 2024-02-30", "date", "not a real date"),
         ("teaching.yml", "term: Fall", "term: Autumn", "term", "Spring"),
+        # Text or a list of texts: the member of the value's own type says what is wrong.
+        (
+            "service.yml",
+            "details: Reviewed **six** papers.",
+            'details: "\\x07Six"',
+            "details",
+            "U+0007",
+        ),
+        (
+            "service.yml",
+            "details: Reviewed **six** papers.",
+            'details: ["\\x07Six"]',
+            "details[1]",
+            "U+0007",
+        ),
     ],
 )
 def test_bad_values_name_file_line_and_field(
@@ -114,6 +129,17 @@ def test_bad_values_name_file_line_and_field(
     if field:
         assert f"field '{field}'" in message, message
     assert words in message, message
+
+
+def test_a_value_of_no_type_of_a_union_names_the_field_as_written(data_dir: Path) -> None:
+    """`details` is text or a list of texts: a mapping is neither, said of `details` itself
+    (never of pydantic's names for the union's members)."""
+    replace(data_dir / "service.yml", "details: Reviewed **six** papers.", "details: {a: 1}")
+    found = problems(data_dir)
+    line = line_of(data_dir / "service.yml", "details: {a: 1}")
+    assert [p.split(": field ")[1].split(":")[0] for p in found] == ["'details'", "'details'"]
+    assert all(p.startswith(f"data/service.yml:{line}:") for p in found), found
+    assert "valid string" in found[0] and "valid list" in found[1], found
 
 
 def test_nested_unknown_key_in_author(data_dir: Path) -> None:

@@ -211,6 +211,71 @@ FAULTS = {
 }
 
 
+# A DOI with letters (the recorded ones are all digits, the same in any case) and a preprint
+# kept at a version: what `add` must recognise however the reference or a service spells it.
+MIXED_DOI = "10.5555/Harbor.EX-2024a"
+DBLP_RECORD = (RECORDED / "dblp_conf_osdi_ExampleS24.xml").read_text()
+
+
+def _dblp_with(extra: str) -> Answer:
+    """DBLP's record of another paper (Anchor) that names `extra` (a DOI, an arXiv id)."""
+    return Answer(body=DBLP_RECORD.replace("<crossref>", extra + "\n<crossref>").encode())
+
+
+@pytest.mark.parametrize(
+    ("ref", "dblp", "reason"),
+    [
+        (f"doi:{MIXED_DOI.lower()}", None, "example2024harbor (same DOI)"),
+        (f"doi:{MIXED_DOI.upper()}", None, "example2024harbor (same DOI)"),
+        (f"doi:https://doi.org/{MIXED_DOI.swapcase()}", None, "example2024harbor (same DOI)"),
+        (
+            f"dblp:{DBLP_KEY}",
+            f"<ee>https://doi.org/{MIXED_DOI.upper()}</ee>",
+            "example2024harbor (same DOI)",
+        ),
+        (
+            f"dblp:{DBLP_KEY}",
+            f"<ee>https://doi.org/{MIXED_DOI.lower()}</ee>",
+            "example2024harbor (same DOI)",
+        ),
+        ("arXiv:2310.02222", None, "example2023lantern (same arXiv id)"),
+        ("arXiv:2310.02222v1", None, "example2023lantern (same arXiv id)"),
+        ("arXiv:2310.02222v3", None, "example2023lantern (same arXiv id)"),
+        (
+            f"dblp:{DBLP_KEY}",
+            "<eprinttype>arXiv</eprinttype><eprint>2310.02222v1</eprint>",
+            "example2023lantern (same arXiv id)",
+        ),
+        (
+            f"dblp:{DBLP_KEY}",
+            "<eprinttype>arXiv</eprinttype><eprint>2310.02222</eprint>",
+            "example2023lantern (same arXiv id)",
+        ),
+    ],
+)
+def test_add_knows_a_doi_in_any_case_and_an_arxiv_id_in_any_version(
+    example: Path,
+    services: FakeServices,
+    capsys: pytest.CaptureFixture[str],
+    ref: str,
+    dblp: str | None,
+    reason: str,
+) -> None:
+    """DOIs are case-insensitive and an arXiv id names every version of a preprint: the paper
+    is refused as already there, whether the reference names it or the service's record does."""
+    pubs = example / "data" / "publications.yml"
+    text = pubs.read_text().replace(f"doi: {HARBOR_DOI}", f"doi: {MIXED_DOI}")
+    pubs.write_text(text.replace('arxiv: "2310.02222"', 'arxiv: "2310.02222v2"'))
+    if dblp:
+        services.route("GET", f"/rec/{DBLP_KEY}.xml", _dblp_with(dblp))
+    before = data_bytes(example)
+    code, output = command(example, "add", ref, capsys=capsys)
+    assert code == 3 and f"already there: duplicate of {reason}" in output, output
+    assert data_bytes(example) == before
+    if not dblp:
+        assert services.requests == [], "a paper known by the id asked for needs no request"
+
+
 @pytest.mark.parametrize("fault", FAULTS)
 def test_add_reports_a_failing_service_and_changes_nothing(
     example: Path, services: FakeServices, capsys: pytest.CaptureFixture[str], fault: str
@@ -375,6 +440,42 @@ def test_add_to_a_missing_publications_file(
     assert code == 0, output
     assert pubs.read_text().startswith("# yaml-language-server: $schema=")
     assert [p.id for p in load_section(pubs, "publications")] == ["example2025keel"]
+
+
+# publications.yml as people leave it, made from the example's file.
+ENDINGS = {
+    "blank lines": lambda text: text + "\n\n\n",
+    "trailing spaces": lambda text: text.rstrip("\n") + "   \n  ",
+    "no final newline": lambda text: text.rstrip("\n"),
+    "CRLF": lambda text: text.replace("\n", "\r\n"),
+    "CRLF and blank lines": lambda text: text.replace("\n", "\r\n") + "\r\n\r\n",
+    "a comment at the end": lambda text: text + "# more to come",
+    "a byte-order mark": lambda text: "\ufeff" + text,
+    "an empty file": lambda text: "",
+    "only comments": lambda text: "# papers\n# none yet\n",
+    "[]": lambda text: "# papers\n[]  # none yet\n",
+}
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+def test_add_keeps_every_existing_byte(
+    example: Path, services: FakeServices, capsys: pytest.CaptureFixture[str], ending: str
+) -> None:
+    """The new file starts with the old one byte for byte (but a lone `[]`), and holds the
+    old entries, then the new one."""
+    services.route("GET", f"/works/{KEEL_DOI}", Answer.recorded("crossref_keel.json"))
+    pubs = example / "data" / "publications.yml"
+    before = ENDINGS[ending](pubs.read_text(encoding="utf-8"))
+    pubs.write_bytes(before.encode())
+    old_ids = [p.id for p in load_section(pubs, "publications")]
+    code, output = command(example, "add", f"doi:{KEEL_DOI}", capsys=capsys)
+    assert code == 0, output
+    after = pubs.read_bytes().decode()
+    kept = before.replace("[]", "", 1) if ending == "[]" else before
+    assert after.startswith(kept), f"{before[-40:]!r} became {after[len(before) - 40 :]!r}"
+    assert [p.id for p in load_section(pubs, "publications")] == [*old_ids, "example2025keel"]
+    if "\r\n" in before:  # the new lines end as the file's do
+        assert "\n" not in after[len(kept) :].replace("\r\n", ""), after[len(kept) :]
 
 
 def test_a_service_that_does_not_answer_is_asked_once_per_run(

@@ -292,18 +292,21 @@ def _without_empty_flow_list(original: str) -> str:
     first = next(
         (e for e in events if isinstance(e, (yaml.NodeEvent, yaml.CollectionStartEvent))), None
     )
+    end = next(events, None)
     if not (
         isinstance(first, yaml.SequenceStartEvent)
         and first.flow_style
-        and isinstance(next(events, None), yaml.SequenceEndEvent)
+        and isinstance(end, yaml.SequenceEndEvent)
     ):
         return original
-    # Only comments besides `[]`: short, so the pure-Python parser (whose marks count
-    # characters) gives the exact span of the two brackets.
-    events = yaml.parse(original, Loader=yaml.BaseLoader)
-    start = next(e for e in events if isinstance(e, yaml.SequenceStartEvent)).start_mark.index
-    end = next(e for e in events if isinstance(e, yaml.SequenceEndEvent)).end_mark.index
-    return original[:start] + original[end:]
+    # The marks count characters (libyaml's leave out a byte-order mark at the start). The
+    # same parser as the site's: the pure-Python one refuses some files the site reads (`[]\t`).
+    shift = 1 if original.startswith("\ufeff") and _FastLoader is not yaml.BaseLoader else 0
+    start, stop = first.start_mark.index + shift, end.end_mark.index + shift
+    blanks = re.match(r"[ \t]*", original[stop:])
+    if blanks and "\t" in blanks.group():  # YAML allows a tab after `[]`, not at a line's start
+        stop += blanks.end()
+    return original[:start] + original[stop:]
 
 
 def import_bibtex(bib_text: str, publications_file: Path, dry_run: bool = False) -> ImportReport:
@@ -344,6 +347,24 @@ def import_bibtex(bib_text: str, publications_file: Path, dry_run: bool = False)
     return report
 
 
+def _newline(text: str) -> str:
+    """The file's line end, which new lines follow: CRLF where the file has it."""
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def _separator(kept: str) -> str:
+    """What goes between the file as it is and the new entries: a blank line after an entry,
+    and a line end at least, so the first new entry starts at column 0 of a line of its own."""
+    tail = kept.replace("\r\n", "\n")
+    if tail == "" or tail.endswith("\n\n") or (tail.endswith("\n") and not tail.strip()):
+        separator = ""
+    elif tail.endswith("\n"):
+        separator = "\n"
+    else:
+        separator = "\n" if not tail.strip() else "\n\n"
+    return separator.replace("\n", _newline(kept))
+
+
 def append_entries(
     publications_file: Path,
     new_fields: list[dict[str, Any]],
@@ -355,7 +376,8 @@ def append_entries(
     What is in the file stays byte for byte (but a lone `[]`, which a block list replaces),
     and nothing is written if the existing entries would read differently afterwards."""
     original = (
-        publications_file.read_text(encoding="utf-8")
+        # As bytes: reading text would turn CRLF line ends into LF, changing every line.
+        publications_file.read_bytes().decode("utf-8")
         if publications_file.exists()  # a missing file is an empty section
         else "# yaml-language-server: $schema=../schemas/publications.schema.json\n"
     )
@@ -364,12 +386,7 @@ def append_entries(
             load_section(publications_file, "publications") if publications_file.exists() else []
         )
     kept = _without_empty_flow_list(original)
-    separator = (
-        ""
-        if kept.endswith("\n\n") or not kept.strip()
-        else ("\n" if kept.endswith("\n") else "\n\n")
-    )
-    updated = kept + separator + yaml_text(new_fields)
+    updated = kept + _separator(kept) + yaml_text(new_fields).replace("\n", _newline(original))
     with tempfile.TemporaryDirectory() as scratch:  # validate the whole file before writing
         candidate = Path(scratch) / publications_file.name
         candidate.write_text(updated, encoding="utf-8")

@@ -109,9 +109,10 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def _clean_loc(loc: tuple[Any, ...], raw: Any) -> Location:
+def _clean_loc(loc: tuple[Any, ...], raw: Any, missing: bool = False) -> Location:
     """The part of pydantic's error location that is in the data: its internal steps (union
-    members, validator names, model names) are dropped by walking the data alongside."""
+    members, validator names, model names) are dropped by walking the data alongside; a
+    `missing` field is named though it is not in the data."""
     cleaned: list[int | str] = []
     current = raw
     for index, part in enumerate(loc):
@@ -120,9 +121,59 @@ def _clean_loc(loc: tuple[Any, ...], raw: Any) -> Location:
         ):
             cleaned.append(part)
             current = current[part]
-        elif index == len(loc) - 1 and isinstance(current, dict) and isinstance(part, str):
+        elif missing and index == len(loc) - 1 and isinstance(current, dict):
             cleaned.append(part)  # a missing field: named, though not in the data
     return tuple(cleaned)
+
+
+# Errors that say only that a value is not of some type.
+_WRONG_TYPE = frozenset(
+    {
+        "string_type",
+        "list_type",
+        "dict_type",
+        "int_type",
+        "float_type",
+        "bool_type",
+        "model_type",
+        "model_attributes_type",
+    }
+)
+
+
+def _in_data(loc: tuple[Any, ...], raw: Any) -> int:
+    """How many leading steps of `loc` are in the data (the next one names a union member)."""
+    current = raw
+    for index, part in enumerate(loc):
+        if (isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)) or (
+            isinstance(current, dict) and isinstance(part, str) and part in current
+        ):
+            current = current[part]
+        else:
+            return index
+    return len(loc)
+
+
+def _union_noise(errors: list[Any], raw: Any) -> set[int]:
+    """The errors that only say a value is not of one member of a union (`text | list[text]`)
+    where another member of the value's own type refused it: that refusal is the problem, and
+    "should be a valid list" beside it would send the person after the wrong fix."""
+    steps = [_in_data(error["loc"], raw) for error in errors]
+    noise = set()
+    for i, (error, step) in enumerate(zip(errors, steps, strict=True)):
+        loc = error["loc"]
+        if step != len(loc) - 1 or error["type"] not in _WRONG_TYPE:
+            continue
+        if any(
+            other["loc"][:step] == loc[:step]
+            and len(other["loc"]) > step
+            and other["loc"][step] != loc[step]
+            and (other["type"] not in _WRONG_TYPE or len(other["loc"]) > step + 1)
+            for other, other_step in zip(errors, steps, strict=True)
+            if other_step == step
+        ):
+            noise.add(i)
+    return noise
 
 
 def _validation_problems(
@@ -138,8 +189,10 @@ def _validation_problems(
     seen: set[tuple[Any, ...]] = set()
     # In a custom section's file the entries are under `entries:`.
     entries_at: Location = () if is_list else ("entries",) if model is CustomSection else ()
-    for item in error.errors():
-        loc = _clean_loc(item["loc"], raw)
+    errors = error.errors()
+    noise = _union_noise(errors, raw)
+    for item in (e for i, e in enumerate(errors) if i not in noise):
+        loc = _clean_loc(item["loc"], raw, missing=item["type"] == "missing")
         entry = None
         field_loc = loc
         if (is_list or entries_at) and loc[: len(entries_at)] == entries_at:
