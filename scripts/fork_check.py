@@ -1,17 +1,28 @@
-"""The fork check: does the project work for someone else who changes only data/, nav and pages?
+"""The fork check: does a fork made from an old release take every later release and stay
+its owner's, with no conflict and no manual step?
 
-It copies the project to a temporary folder and makes the fork a new user would make: another
-(fictional) person's data from `tests/fixtures/fork/data/`, with the talks, teaching, awards,
-projects and skills files removed, and their pages and nav entries deleted. Then it
+It makes the fork a new user made from the release of 2026-11-26 (commit 0bf748e, before
+versions): another (fictional) person's data from `tests/fixtures/fork/data/`, the talks,
+teaching, awards and projects sections left out (files, pages and nav entries deleted, as the
+README of that release said), skills removed, a home page of its own and a style rule of its own
+(added to the theme's site.css, the only style file then). Then it
 
-1. builds the fork with `mkdocs build --strict`,
-2. checks that the built site names nobody else: none of this project's own names (the name and
+1. takes today's engine with `python -m macros upgrade --into FORK`, run from this checkout,
+2. takes the next release (a copy of this checkout with one engine change and a changelog entry)
+   with `python -m macros upgrade NEXT`, run inside the fork,
+3. checks that every file of the person is byte for byte as it was (data/, their home page; and
+   every person file across the second upgrade),
+4. builds the fork with `mkdocs build --strict`,
+5. checks that the built site names nobody else: none of this project's own names (the name and
    name variants in data/profile.yml) appears in any page, file or in the PDF,
-3. runs the fork's own test suite (`python -m pytest`).
+6. runs the fork's own test suite (`python -m pytest`).
+
+Without the project's history (a shallow clone) it starts from today's tree instead; under CI
+that is a failure.
 
     python scripts/fork_check.py [--keep] [pytest arguments...]
 
-Exit status 0 when all three pass; otherwise the first failing step is named.
+Exit status 0 when all pass; otherwise the first failing step is named.
 """
 
 from __future__ import annotations
@@ -28,6 +39,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's engine, for its ownership and file list
 FORK_DATA = ROOT / "tests" / "fixtures" / "fork" / "data"
 # The sections the fork leaves out: data file and page (the page may be missing already).
 REMOVED_SECTIONS = {
@@ -55,12 +67,54 @@ SHARED_TOOLS = (".validate",)
 TEXT_SUFFIXES = {".html", ".xml", ".json", ".txt", ".bib", ".js", ".css", ".md", ""}
 
 
-def make_fork(destination: Path) -> Path:
-    """A copy of the project with the fork person's data and the removed sections gone."""
-    shutil.copytree(ROOT, destination, ignore=SKIPPED)
-    for tool in SHARED_TOOLS:
-        if (ROOT / tool).is_dir():
-            (destination / tool).symlink_to(ROOT / tool, target_is_directory=True)
+OLD_RELEASE = "0bf748e"  # the release of 2026-11-26, before versions and before `upgrade`
+OWN_HOME_PAGE_LINE = "\nWelcome: this paragraph is the fork's own.\n"
+OWN_STYLE_RULE = "\n.md-typeset h1 { letter-spacing: 0.01em; }  /* the fork's own rule */\n"
+
+
+def git(folder: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(folder), *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def has_old_release() -> bool:
+    return (
+        subprocess.run(
+            ["git", "-C", str(ROOT), "cat-file", "-e", f"{OLD_RELEASE}^{{commit}}"],
+            capture_output=True,
+        ).returncode
+        == 0
+    )
+
+
+def commit_all(folder: Path, message: str) -> None:
+    if not (folder / ".git").exists():
+        git(folder, "init", "-q")
+    git(folder, "add", "-A")
+    git(
+        folder,
+        "-c",
+        "user.name=fork",
+        "-c",
+        "user.email=fork@example.org",
+        "commit",
+        "-qm",
+        message,
+    )
+
+
+def make_fork(destination: Path, release: str | None = OLD_RELEASE) -> Path:
+    """The fork a new user made from `release` (None: today's tree): the fork person's data,
+    four sections and skills left out, a home page and a style rule of its own; committed."""
+    destination.mkdir(parents=True)
+    if release is None:
+        shutil.copytree(ROOT, destination, ignore=SKIPPED, dirs_exist_ok=True)
+    else:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", release], capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(destination)], input=archive, check=True)
     data = destination / "data"
     shutil.rmtree(data)
     shutil.copytree(FORK_DATA, data)
@@ -76,7 +130,91 @@ def make_fork(destination: Path) -> Path:
             nav_entry = re.compile(rf"^\s*-\s+[^:]+:\s+{re.escape(page)}\s*$")
             lines = [line for line in lines if not nav_entry.match(line)]
     config.write_text("".join(lines), encoding="utf-8")
+    home = destination / "docs" / "index.md"
+    home.parent.mkdir(exist_ok=True)
+    engine_home = ROOT / "macros" / "pages" / "index.md"
+    home.write_text((home if home.is_file() else engine_home).read_text() + OWN_HOME_PAGE_LINE)
+    styles = destination / "overrides" / "assets"
+    style_file = styles / ("site.css" if (styles / "site.css").is_file() else "extra.css")
+    style_file.parent.mkdir(parents=True, exist_ok=True)
+    before = style_file.read_text() if style_file.is_file() else ""
+    style_file.write_text(before + OWN_STYLE_RULE)
+    commit_all(destination, "The fork, as its owner made it")
     return destination
+
+
+def make_next_release(destination: Path) -> Path:
+    """A newer release than this checkout: the same engine with one template changed and a
+    changelog entry, in a git repository of its own."""
+    from macros.commands.release import project_files  # this checkout's engine
+
+    for path in project_files(ROOT):
+        target = destination / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / path, target)
+    template = destination / "macros" / "templates" / "entries.html"
+    template.write_text(template.read_text() + "{# changed in the next release #}\n")
+    changelog = destination / "CHANGELOG.md"
+    text = changelog.read_text()
+    first = text.index("\n## ")
+    changelog.write_text(
+        text[: first + 1] + "## 99.0.0 - next\n\n- A template changed.\n\n" + text[first + 1 :]
+    )
+    commit_all(destination, "The next release")
+    return destination
+
+
+def person_files(project: Path) -> dict[str, bytes]:
+    """Every file of the person in `project` (ownership.yml of this checkout), by path."""
+    from macros.commands.ownership import read_ownership
+    from macros.commands.release import project_files
+
+    ownership = read_ownership(ROOT)
+    return {
+        path: (project / path).read_bytes()
+        for path in project_files(project)
+        if ownership.is_person(path) and path != "engine.lock"
+    }
+
+
+def upgrade(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "macros", "upgrade", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def upgrade_fork(folder: Path) -> tuple[Path, list[str]]:
+    """The old release's fork, upgraded twice; the problems found on the way."""
+    fork = make_fork(folder / "project")
+    problems: list[str] = []
+    before = person_files(fork)
+    first = upgrade(ROOT, "--into", str(fork))
+    if first.returncode != 0:
+        return fork, [f"upgrade --into: exit {first.returncode}\n{first.stdout}{first.stderr}"]
+    after = person_files(fork)
+    for path, content in before.items():
+        mine = path.startswith("data/") or path == "docs/index.md"
+        if mine and after.get(path) != content:
+            problems.append(f"upgrade --into changed the person's {path}")
+    commit_all(fork, "Took today's engine")
+    nxt = make_next_release(folder / "next")
+    before = person_files(fork)
+    second = upgrade(fork, str(nxt))
+    if second.returncode != 0:
+        return fork, [f"upgrade NEXT: exit {second.returncode}\n{second.stdout}{second.stderr}"]
+    if person_files(fork) != before:
+        problems.append("upgrade NEXT changed a file of the person")
+    if "99.0.0" not in second.stdout or "A template changed." not in second.stdout:
+        problems.append(f"upgrade NEXT printed no release notes:\n{second.stdout}")
+    template = (fork / "macros" / "templates" / "entries.html").read_text()
+    if "changed in the next release" not in template:
+        problems.append("upgrade NEXT did not take the changed template")
+    return fork, problems
 
 
 def owner_names() -> list[str]:
@@ -116,8 +254,21 @@ def main() -> int:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     folder = Path(tempfile.mkdtemp(prefix="fork-check-"))
     try:
-        fork = make_fork(folder / "project")
-        print(f"fork: {FORK_DATA.relative_to(ROOT)} with {', '.join(REMOVED_SECTIONS)} removed")
+        if has_old_release():
+            fork, problems = upgrade_fork(folder)
+            if problems:
+                print("\n".join(problems), file=sys.stderr)
+                print("fork check: the fork does not take the new releases", file=sys.stderr)
+                return 1
+            print(f"fork: made from {OLD_RELEASE}, took today's engine and the next release")
+        elif os.environ.get("CI"):
+            print(f"fork check: no commit {OLD_RELEASE} (a shallow clone?)", file=sys.stderr)
+            return 1
+        else:
+            fork = make_fork(folder / "project", release=None)
+        for tool in SHARED_TOOLS:
+            if (ROOT / tool).is_dir() and not (fork / tool).exists():
+                (fork / tool).symlink_to(ROOT / tool, target_is_directory=True)
         site = folder / "site"
         build = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],

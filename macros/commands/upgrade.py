@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,7 @@ from .migrations import Migration, steps_between
 from .release import LOCK, Release, blob_id, project_files, read_release, version_key
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PERSON_CHANGES = 0, 1, 2, 3
+CACHE = ".cache"
 BEFORE_VERSIONS = "0.9.0"  # a site without engine.lock took a release from before versions
 
 
@@ -90,8 +92,20 @@ class Snapshot:
     def __init__(self, site: Path) -> None:
         self.site = site
         self.files = {p: (site / p).read_bytes() for p in project_files(site)}
+        # The build's cache (cards, resized images) only grows during an upgrade: what it adds
+        # is taken away again.
+        self.cache = set(self._cache_files())
+
+    def _cache_files(self) -> list[Path]:
+        folder = self.site / CACHE
+        return [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
 
     def restore(self) -> None:
+        for path in self._cache_files():
+            if path not in self.cache:
+                path.unlink()
+        if not self.cache and (self.site / CACHE).is_dir():
+            shutil.rmtree(self.site / CACHE)
         for path in project_files(self.site):
             if path not in self.files:
                 (self.site / path).unlink()
