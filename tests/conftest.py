@@ -48,6 +48,12 @@ class Build:
     def has_page(self, url: str) -> bool:
         return (self.site / url / "index.html").is_file()
 
+    def has_engine_page(self, url: str) -> bool:
+        """Whether the page at `url` is built from the engine's page (macros/pages/), not
+        from one the person wrote in docs/: only the engine's pages promise what they show."""
+        name = f"{url or 'index'}.md"
+        return self.has_page(url) and not (self.data_dir.parent / "docs" / name).is_file()
+
     def page(self, url: str) -> str:
         """The HTML of the page at `url` ('' for the home page, 'cv' for /cv/)."""
         path = self.site / url / "index.html" if url else self.site / "index.html"
@@ -130,9 +136,75 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return build
 
 
-@pytest.fixture(params=["person", "real"])
-def any_site(request: pytest.FixtureRequest) -> Build:
-    """Each of the two builds in turn, for the checks that hold for any data."""
+# Valid records a fork may have, made up here: the site address with and without a trailing
+# slash (and a path), optional files missing, names in other scripts, one entry or hundreds.
+GENERATED_RECORDS = {
+    "bare-profile": {"url": "https://ada-example.github.io", "name": "Ada Example", "count": 0},
+    "one-each": {"url": "https://example.org/", "name": "Zoë Ångström-Ñúñez", "count": 1},
+    "cjk-path": {"url": "https://example.github.io/homepage", "name": "林晓雨", "count": 3},
+    "hundreds": {"url": None, "name": "Σοφία Παπαδοπούλου", "count": 240},
+}
+
+
+def generated_record(folder: Path, name: str, url: str | None, count: int) -> Path:
+    """A data/ folder of a made-up person with `count` entries in each list section (none:
+    only profile.yml), every field the engine must carry in its own script."""
+    folder.mkdir(parents=True)
+    site = f"site: {{url: {url}, description: Made-up homepage of {name}.}}\n" if url else ""
+    (folder / "profile.yml").write_text(
+        f"name: {name}\nposition: Researcher\naffiliation: Université de Test & 大学\n{site}"
+        f"bio: Works on *things* with {{braces}} & ampersands.\n",
+        encoding="utf-8",
+    )
+    if not count:
+        return folder
+    pubs, news, talks, education = [], [], [], []
+    for i in range(count):
+        year = 2000 + i % 26
+        pubs.append(
+            f'- id: paper{i}\n  title: "Paper {i}: {{Braces}} & Ünïcode 论文 {i}"\n'
+            f"  authors: [{name}, Co Author {i % 7}]\n  venue: Venue {i % 9}\n"
+            f"  year: {year}\n  type: {('conference', 'journal', 'preprint')[i % 3]}\n"
+            f"  selected: {str(i < 3).lower()}\n"
+        )
+        month = f"{2000 + i // 12}-{1 + i % 12:02d}"  # one a month, in order
+        news.append(f'- {{date: {month}, text: "News {i} & more 🎉"}}\n')
+        talks.append(f"- {{title: Talk {i} über 话题, event: Event {i}, year: {year}}}\n")
+        education.append(
+            f"- {{institution: School {i}, degree: Degree {i}, start: {year}, end: {year + 1}}}\n"
+        )
+    news.reverse()  # newest on top, as people write it
+    for file, entries in (
+        ("publications", pubs),
+        ("news", news),
+        ("talks", talks),
+        ("education", education),
+    ):
+        (folder / f"{file}.yml").write_text("".join(entries), encoding="utf-8")
+    return folder
+
+
+_GENERATED_BUILDS: dict[str, Build] = {}
+
+
+def generated_site(name: str, tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The fixture site with the generated record `name`, built once per session, strictly."""
+    if name not in _GENERATED_BUILDS:
+        record = GENERATED_RECORDS[name]
+        folder = tmp_path_factory.mktemp(f"generated-{name}")
+        data = generated_record(folder / "record", record["name"], record["url"], record["count"])
+        project = copy_project(folder / "project", data=data)
+        build = run_build(project, project / "site")
+        assert build.returncode == 0, build.output
+        _GENERATED_BUILDS[name] = build
+    return _GENERATED_BUILDS[name]
+
+
+@pytest.fixture(params=["person", "real", *GENERATED_RECORDS])
+def any_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """Each build in turn (the generated records too), for the checks that hold for any data."""
+    if request.param in GENERATED_RECORDS:
+        return generated_site(request.param, tmp_path_factory)
     return request.getfixturevalue("built_site" if request.param == "person" else "real_site")
 
 

@@ -37,7 +37,7 @@ def parse(path: Path) -> LinkCollector:
 def target_file(site: Path, page: Path, link: str, site_url: str = "") -> Path | None:
     """The file a link points to inside the site, or None for another host. The site is
     served at `site_url`, whose path ('/' or '/repo/') prefixes the site's own links."""
-    base = urlparse(site_url).path or "/"
+    base = (urlparse(site_url).path or "/").rstrip("/") + "/"  # with or without the slash
     page_url = base + str(page.relative_to(site))
     url = urlparse(urljoin(page_url, link))
     if (url.scheme or url.netloc) and url.netloc != urlparse(site_url).netloc:

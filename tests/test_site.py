@@ -94,8 +94,16 @@ def expected_facts(
         return []
     if field == "site":  # the profile's site settings go into the home page's head
         return [
-            ("html", f'<meta name="description" content="{escape(value["description"])}">'),
-            ("html", f'<link rel="canonical" href="{value["url"]}">'),
+            *(
+                [("html", f'<meta name="description" content="{escape(value["description"])}">')]
+                if value["description"]
+                else []
+            ),
+            *(
+                [("html", f'<link rel="canonical" href="{value["url"].rstrip("/")}/">')]
+                if value["url"]
+                else []
+            ),
         ]
     if isinstance(value, dict):
         return [fact for key, item in value.items() for fact in expected_facts(item, key, markdown)]
@@ -125,8 +133,8 @@ def test_every_fact_of_every_entry_is_on_its_pages(any_site: Build, section: str
     entries = [data] if section == "profile" else data
     if any_site.data.profile.name == PERSON:
         assert entries, f"the fixture's {section}.yml is empty"
-    pages = [url for url in SECTION_PAGES[section] if any_site.has_page(url)]
-    if entries:
+    pages = [url for url in SECTION_PAGES[section] if any_site.has_engine_page(url)]
+    if entries and any_site.data.profile.name == PERSON:  # a fork may leave sections out
         assert pages, f"no page shows data/{section}.yml"
     for url in pages:
         page = any_site.page(url)
@@ -142,7 +150,9 @@ def test_every_entry_of_a_section_made_in_data_is_on_the_cv(any_site: Build) -> 
     site = any_site.data
     if site.profile.name == PERSON:
         assert site.custom_sections, "the fixture has a section of its own"
-    text = any_site.text("cv") if any_site.has_page("cv") else ""
+    if not any_site.has_engine_page("cv"):
+        return  # the person's own CV page promises nothing
+    text = any_site.text("cv")
     for section in site.custom_sections:
         assert section.title in text, section.name
         for entry in site.section_entries(section):
@@ -151,6 +161,8 @@ def test_every_entry_of_a_section_made_in_data_is_on_the_cv(any_site: Build) -> 
 
 def test_selected_publications_are_on_the_home_page(any_site: Build) -> None:
     pubs = any_site.data.publications
+    if not any_site.has_engine_page(""):
+        return  # a home page of the person's own lists what they choose
     text = any_site.text("")
     for pub in pubs:
         assert (pub.title in text) == pub.selected, pub.id

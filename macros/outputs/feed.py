@@ -8,6 +8,8 @@ the same date are a second apart in `updated`, the newer (higher in the file) la
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlparse
+from uuid import NAMESPACE_URL, uuid5
 
 from feedgen.feed import FeedGenerator
 
@@ -27,15 +29,18 @@ def news_datetime(item: NewsItem) -> datetime:
 
 
 def entry_id(site_url: str, key: str) -> str:
-    """The Atom id of the item with permanent key `key` (see `news_ids.news_keys`)."""
-    return f"{site_url}#news-{key}"
+    """The Atom id of the item with permanent key `key` (see `news_ids.news_keys`). Atom
+    wants an absolute IRI: without the site's address (no `site.url`), a name-based UUID
+    of the address and key, as stable as the key."""
+    iri = f"{site_url}#news-{key}"
+    return iri if urlparse(iri).scheme else f"urn:uuid:{uuid5(NAMESPACE_URL, iri)}"
 
 
 def news_feed(site: SiteData, site_url: str) -> str:
     """The Atom feed of every news item, newest first; `site_url` is the site's address."""
     site_url = site_url if site_url.endswith("/") else site_url + "/"
     feed = FeedGenerator()
-    feed.id(site_url)
+    feed.id(site_url if urlparse(site_url).scheme else entry_id(site_url, "feed"))
     feed.title(f"{site.profile.name}: news")
     author = {"name": site.profile.name}
     if site.profile.email:
