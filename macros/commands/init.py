@@ -438,46 +438,44 @@ def plan_lines(change: ProjectTransaction, plan: InitPlan, dry_run: bool) -> lis
     return lines
 
 
-def run_init(args: argparse.Namespace) -> int:
-    project: Path = args.project
-    try:
-        orcid, dblp, openalex = checked_ids(args)
-    except BadArguments as error:
-        print(f"init: {error}", file=sys.stderr)
-        return 2
-    try:
-        dirty = uncommitted_changes(project)
-        if dirty:
-            print(
-                "init: nothing written: the work tree has uncommitted changes; commit or stash"
-                " them first:\n  " + "\n  ".join(dirty[:10]),
-                file=sys.stderr,
-            )
-            return 1
-        fetch = None
-        if orcid or dblp or openalex:
-            contact = f"https://orcid.org/{orcid}" if orcid else None
-            http = ScholarlyHttp(user_agent(None, contact))
-            key = os.environ.get("OPENALEX_API_KEY") or None
+def _init(args: argparse.Namespace) -> list[str]:
+    """Plan, check and (unless --dry-run) apply; the lines to print. Raises on any failure."""
+    orcid, dblp, openalex = checked_ids(args)
+    dirty = uncommitted_changes(args.project)
+    if dirty:
+        raise TransactionError(
+            "the work tree has uncommitted changes; commit or stash them first:\n  "
+            + "\n  ".join(dirty[:10])
+        )
+    fetch = None
+    if orcid or dblp or openalex:
+        contact = f"https://orcid.org/{orcid}" if orcid else None
+        http = ScholarlyHttp(user_agent(None, contact))
+        key = os.environ.get("OPENALEX_API_KEY") or None
 
-            def fetch() -> PersonRecord:
-                return fetch_record(http, orcid, dblp, openalex, key)
+        def fetch() -> PersonRecord:
+            return fetch_record(http, orcid, dblp, openalex, key)
 
-        plan = plan_init(project, (args.name or "").strip() or None, fetch)
-        change = _staged(project, plan)
-        lines = plan_lines(change, plan, args.dry_run)
-        if not args.dry_run:
-            change.apply()
-    except KeyboardInterrupt:
-        print("init: interrupted; nothing written", file=sys.stderr)
-        return 130
-    except BadArguments as error:
-        print(f"init: {error}", file=sys.stderr)
-        return 2
-    except (ServiceError, DataError, TransactionError, OSError, ValueError) as error:
-        print(f"init: nothing written: {error}", file=sys.stderr)
-        return 1
-    print("\n".join(lines))
+    plan = plan_init(args.project, (args.name or "").strip() or None, fetch)
+    change = _staged(args.project, plan)
+    lines = plan_lines(change, plan, args.dry_run)
     if not args.dry_run:
-        print("\nNext: `mkdocs serve` to see the site, then commit and push.")
-    return 0
+        change.apply()
+        lines.append("\nNext: `mkdocs serve` to see the site, then commit and push.")
+    return lines
+
+
+def run_init(args: argparse.Namespace) -> int:
+    try:
+        lines = _init(args)
+    except KeyboardInterrupt:
+        message, code = "interrupted; nothing written", 130
+    except BadArguments as error:
+        message, code = str(error), 2
+    except (ServiceError, DataError, TransactionError, OSError, ValueError) as error:
+        message, code = f"nothing written: {error}", 1
+    else:
+        print("\n".join(lines))
+        return 0
+    print(f"init: {message}", file=sys.stderr)
+    return code

@@ -2,7 +2,7 @@
 
 API: `GET /rec/{key}.xml` answers `<dblp><inproceedings key=...>...</inproceedings></dblp>`;
 `GET /pid/{pid}.xml` answers `<dblpperson name pid n>` with a `<person>` (names, affiliation
-notes, links) and one `<r>` per publication, each holding a record of the same shape (dblp's
+notes) and one `<r>` per publication, each holding a record of the same shape (dblp's
 "How to use the dblp API" FAQ). DBLP asks for a pause of one to two seconds between requests
 and answers 429 with `Retry-After` when asked too fast.
 """
@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..bibtex_import import TYPE_OF_ENTRY, person_name
 from .http import DBLP, ScholarlyHttp, ServiceError, shape_error
-from .metadata import PaperMetadata, clean_text, venue_kind
+from .metadata import PaperMetadata, PersonMetadata, clean_text, venue_kind
 
 DBLP_KEY = re.compile(r"^[a-z]+(/[A-Za-z0-9_-]+){2,}$")
 DBLP_PID = re.compile(r"^[0-9a-z]+/[0-9A-Za-z_-]+$")
@@ -93,32 +92,19 @@ def record_metadata(record: ET.Element) -> PaperMetadata:
     return PaperMetadata(fields)
 
 
-@dataclass
-class DblpPerson:
-    """What a DBLP person page says: names, affiliations, links and publications."""
-
-    name: str
-    other_names: list[str] = field(default_factory=list)
-    affiliations: list[str] = field(default_factory=list)
-    urls: list[str] = field(default_factory=list)
-    papers: list[PaperMetadata] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # records that are not usable papers
-
-
-def fetch_person(http: ScholarlyHttp, pid: str) -> DblpPerson:
+def fetch_person(http: ScholarlyHttp, pid: str) -> PersonMetadata:
     """The person page `pid` (`12/3456`): every publication record, in DBLP's order."""
     root = http.get_xml(DBLP, f"/pid/{pid}.xml")
     name = person_name(root.get("name") or "") if root.tag == "dblpperson" else ""
     if not name:
         raise shape_error(DBLP, "no <dblpperson name=...>")
-    person = DblpPerson(name)
+    person = PersonMetadata(name)
     about = root.find("person")
     if about is not None:
         person.other_names = [person_name(_text(a)) for a in about.findall("author")]
         person.affiliations = [
             _text(note) for note in about.findall("note") if note.get("type") == "affiliation"
         ]
-        person.urls = [(u.text or "").strip() for u in about.findall("url")]
     for wrapper in root.findall("r"):
         for record in wrapper:
             if record.tag not in TYPE_OF_RECORD:

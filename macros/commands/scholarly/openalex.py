@@ -13,11 +13,10 @@ variable OPENALEX_API_KEY.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from .http import OPENALEX, ScholarlyHttp, shape_error
-from .metadata import PaperMetadata, clean_text, venue_kind
+from .metadata import TYPE_OF_WORK, PaperMetadata, PersonMetadata, clean_text, venue_kind
 
 BATCH = 50
 _DOI_URL = "https://doi.org/"
@@ -64,25 +63,6 @@ PAGE_SIZE = 200  # the most OpenAlex gives a page
 MAX_PAGES = 50  # 10,000 works: beyond any one person's record
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(\d{4}\.\d{4,5})(v\d+)?$", re.I)
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})(v\d+)?", re.I)
-# OpenAlex's work types; an `article` is a conference paper when its source is a conference.
-TYPE_OF_WORK = {
-    "article": "journal",
-    "review": "journal",
-    "letter": "journal",
-    "preprint": "preprint",
-    "book-chapter": "chapter",
-    "book": "book",
-    "dissertation": "thesis",
-}
-
-
-@dataclass
-class OpenAlexAuthor:
-    name: str
-    other_names: list[str] = field(default_factory=list)
-    institutions: list[str] = field(default_factory=list)
-    papers: list[PaperMetadata] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
 
 
 def _params(api_key: str | None, **params: str) -> dict[str, str]:
@@ -93,14 +73,14 @@ def _strings(values: object) -> list[str]:
     return [clean_text(v) for v in values if isinstance(v, str)] if isinstance(values, list) else []
 
 
-def fetch_author(http: ScholarlyHttp, author_id: str, api_key: str | None) -> OpenAlexAuthor:
+def fetch_author(http: ScholarlyHttp, author_id: str, api_key: str | None) -> PersonMetadata:
     """The author `A5023888391` and every work OpenAlex lists for them (cursor paging)."""
     answer = http.get_json(OPENALEX, f"/authors/{author_id}", _params(api_key))
     name = clean_text(answer.get("display_name") or "") if isinstance(answer, dict) else ""
     if not name:
         raise shape_error(OPENALEX, "an author without display_name")
     institutions = answer.get("last_known_institutions")
-    author = OpenAlexAuthor(
+    author = PersonMetadata(
         name,
         _strings(answer.get("display_name_alternatives")),
         [

@@ -25,23 +25,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .http import ORCID, ScholarlyHttp, shape_error
-from .metadata import PaperMetadata, clean_text
+from .metadata import TYPE_OF_WORK, PaperMetadata, PersonMetadata, clean_text
 
 ORCID_ID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 BULK = 100  # works per request, ORCID's limit
 _ARXIV = re.compile(r"(\d{4}\.\d{4,5})(v\d+)?$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.I)
-TYPE_OF_WORK = {
-    "conference-paper": "conference",
-    "journal-article": "journal",
-    "preprint": "preprint",
-    "working-paper": "preprint",
-    "book-chapter": "chapter",
-    "book": "book",
-    "edited-book": "book",
-    "dissertation-thesis": "thesis",
-    "dissertation": "thesis",
-}
 
 
 def valid_orcid(value: str) -> bool:
@@ -69,17 +58,15 @@ class Affiliation:
 
 
 @dataclass
-class OrcidPerson:
-    name: str
-    other_names: list[str] = field(default_factory=list)
+class OrcidPerson(PersonMetadata):
+    """The person's record: what every service gives, and what only ORCID has."""
+
     biography: str | None = None
     emails: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     urls: list[tuple[str, str]] = field(default_factory=list)  # (label, address)
     education: list[Affiliation] = field(default_factory=list)
     employment: list[Affiliation] = field(default_factory=list)
-    papers: list[PaperMetadata] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
 
 
 def _value(node: Any, *path: str) -> str | None:
@@ -212,6 +199,7 @@ def fetch_orcid(http: ScholarlyHttp, orcid: str) -> OrcidPerson:
         raise shape_error(ORCID, "the activities are not an object")
     person.education = _affiliations(activities, "education")
     person.employment = _affiliations(activities, "employment")
+    person.affiliations = [a.organization for a in person.employment if a.end is None]
     summaries = []
     for group in _items(activities, "works", "group"):
         versions = [s for s in _items(group, "work-summary") if isinstance(s, dict)]

@@ -21,7 +21,7 @@ from typing import Any
 from ..bibtex_import import normalise_title
 from .dblp import fetch_person
 from .http import ScholarlyHttp
-from .metadata import PaperMetadata
+from .metadata import PaperMetadata, PersonMetadata
 from .openalex import fetch_author
 from .orcid import Affiliation, fetch_orcid
 
@@ -147,54 +147,38 @@ def fetch_record(
     openalex: str | None = None,
     openalex_key: str | None = None,
 ) -> PersonRecord:
-    """Ask each service named for its part of the record; any failure raises ServiceError."""
-    names: list[str] = []
-    others: list[str] = []
-    affiliations: list[str] = []
-    found: list[Found] = []
+    """Ask each service named for its part of the record; any failure raises ServiceError.
+    Names, affiliations and links are taken in the order ORCID, DBLP, OpenAlex."""
     record = PersonRecord(name="")
+    found: dict[str, PersonMetadata] = {}
     if orcid:
-        person = fetch_orcid(http, orcid)
-        names.append(person.name)
-        others += person.other_names
+        person = found["ORCID"] = fetch_orcid(http, orcid)
         record.email = person.emails[0] if person.emails else None
         record.bio = person.biography
         record.interests = person.keywords
         record.education = person.education
         record.employment = person.employment
         current = [a for a in person.employment if a.end is None]
-        if current:
-            record.position = current[0].role
-            affiliations.append(current[0].organization)
+        record.position = current[0].role if current else None
         record.links.append(
             {"label": "ORCID", "url": f"https://orcid.org/{orcid}", "icon": "simple/orcid"}
         )
         record.links += [{"label": label, "url": url} for label, url in person.urls]
-        found += [Found("ORCID", p) for p in person.papers]
-        record.notes += person.skipped
-        record.counts["ORCID"] = len(person.papers)
     if dblp:
-        dblp_person = fetch_person(http, dblp)
-        names.append(dblp_person.name)
-        others += dblp_person.other_names
-        affiliations += dblp_person.affiliations
+        found["DBLP"] = fetch_person(http, dblp)
         record.links.append(
             {"label": "DBLP", "url": f"https://dblp.org/pid/{dblp}.html", "icon": "simple/dblp"}
         )
-        found += [Found("DBLP", p) for p in dblp_person.papers]
-        record.notes += dblp_person.skipped
-        record.counts["DBLP"] = len(dblp_person.papers)
     if openalex:
-        author = fetch_author(http, openalex, openalex_key)
-        names.append(author.name)
-        others += author.other_names
-        affiliations += author.institutions
+        found["OpenAlex"] = fetch_author(http, openalex, openalex_key)
         record.links.append({"label": "OpenAlex", "url": f"https://openalex.org/{openalex}"})
-        found += [Found("OpenAlex", p) for p in author.papers]
-        record.notes += author.skipped
-        record.counts["OpenAlex"] = len(author.papers)
-    record.name = names[0]
-    record.name_variants = _distinct(names[1:] + others, but=record.name)
+    people = list(found.values())
+    record.name = people[0].name
+    others = [p.name for p in people[1:]] + [n for p in people for n in p.other_names]
+    record.name_variants = _distinct(others, but=record.name)
+    affiliations = [a for p in people for a in p.affiliations]
     record.affiliation = affiliations[0] if affiliations else None
-    record.papers = merge_papers(found)
+    record.papers = merge_papers([Found(s, paper) for s, p in found.items() for paper in p.papers])
+    record.notes = [note for p in people for note in p.skipped]
+    record.counts = {source: len(p.papers) for source, p in found.items()}
     return record
