@@ -22,6 +22,7 @@ from fake_services import (
     INIT_OPENALEX,
     INIT_ORCID,
     INIT_PUT_CODES,
+    RECORDED,
     SERVICE_VARIABLES,
     Answer,
     FakeServices,
@@ -405,3 +406,21 @@ def test_transaction_applies_all_or_nothing(tmp_path: Path) -> None:
 def test_reset_paths_come_from_the_manifest(owned: Path) -> None:
     (owned / "ownership.yml").write_text("person:\n  - data/\n  - mkdocs.yml\n  - extra/\n")
     assert init_module.reset_paths(owned) == ["data/", "extra/"]
+
+
+def test_hostile_values_in_the_record_are_left_out_and_said(
+    owned: Path, services: FakeServices, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The services' data is untrusted: a value the model refuses is left out, never written."""
+    person = (RECORDED / "init" / "orcid_person.json").read_text()
+    person = person.replace("https://lind-lab.example.org/", "javascript:alert(1)")
+    person = person.replace("D. Lind", "D. \\u202eLind")
+    services.route("GET", f"{ORCID_PATH}/person", Answer(body=person.encode()))
+    code, output = command(owned, "--orcid", INIT_ORCID, capsys=capsys)
+    assert code == 0, output
+    profile = load_section(owned / "data" / "profile.yml", "profile")
+    assert [link.label for link in profile.links] == ["ORCID"]
+    assert profile.name_variants == ["Дарья Линд"]
+    assert "profile: left out links" in output and "profile: left out name_variants" in output
+    text = (owned / "data" / "profile.yml").read_text()
+    assert "javascript" not in text and "\u202e" not in text

@@ -61,6 +61,8 @@ assert all(s in SECTIONS_BY_NAME for _, _, sections in NAV_PAGES for s in sectio
 # theme files and section pages still live there, overrides/ and docs/.
 RESET_KEPT = ("mkdocs.yml", "engine.lock", "overrides/", "docs/")
 UNKNOWN_VENUE = "Unknown venue"
+# The fields of a written publication, in the order a person writes them (after `id`).
+ENTRY_ORDER = ("title", "authors", "venue", "venue_short", "year", "type", "arxiv", "doi", "links")
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/{}.schema.json\n"
 STARTER_PROFILE = (
     "# Who the site is about. Add position, affiliation, email, links, bio and interests\n"
@@ -273,7 +275,7 @@ def _affiliation_entries(
         if missing:
             plan.to_check.append(
                 f"{what}: not written, the record has no {' or '.join(missing)};"
-                f" add it to data/{kind if kind == 'education' else 'experience'}.yml by hand"
+                f" add it to data/{kind}.yml by hand"
             )
             continue
         valid = _valid(model, fields, what, plan.to_check)
@@ -295,24 +297,8 @@ def _publications(record: PersonRecord, name: str, plan: InitPlan) -> list[dict[
         if not fields.get("venue"):
             fields["venue"] = UNKNOWN_VENUE
             no_venue.append(fields)
-        fields = (
-            {"id": new_id(fields["authors"], str(fields["year"]), fields["title"], taken)}
-            | {
-                k: fields[k]
-                for k in (
-                    "title",
-                    "authors",
-                    "venue",
-                    "venue_short",
-                    "year",
-                    "type",
-                    "arxiv",
-                    "doi",
-                )
-                if k in fields
-            }
-            | ({"links": fields["links"]} if fields.get("links") else {})
-        )
+        entry_id = new_id(fields["authors"], str(fields["year"]), fields["title"], taken)
+        fields = {"id": entry_id} | {k: fields[k] for k in ENTRY_ORDER if fields.get(k)}
         valid = _valid(Publication, fields, f"paper {fields['title']!r}", plan.to_check)
         if valid is None:
             continue
