@@ -424,3 +424,16 @@ def test_hostile_values_in_the_record_are_left_out_and_said(
     assert "profile: left out links" in output and "profile: left out name_variants" in output
     text = (owned / "data" / "profile.yml").read_text()
     assert "javascript" not in text and "\u202e" not in text
+
+
+def test_docs_are_reset_to_a_gitkeep_once_the_engine_pages_live_elsewhere(
+    owned: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/ is the person's (ownership.yml); it stays only while the engine's pages are there."""
+    monkeypatch.setattr(init_module, "RESET_KEPT", ("mkdocs.yml", "engine.lock", "overrides/"))
+    (owned / "docs" / "papers").mkdir()
+    (owned / "docs" / "papers" / "old-owner.pdf").write_bytes(b"%PDF-1.4 the old owner's paper")
+    code, output = command(owned, "--dblp", INIT_DBLP, capsys=capsys)
+    assert code == 0, output
+    assert [p.name for p in (owned / "docs").iterdir()] == [".gitkeep"]
+    assert (owned / "overrides" / "main.html").is_file()

@@ -94,7 +94,10 @@ def add_init_command(commands: argparse._SubParsersAction) -> None:  # type: ign
         help="make this repository someone else's site: replace the record, pages and nav",
         description=__doc__.split("\n\n")[0] if __doc__ else None,
     )
-    parser.add_argument("--name", help="the person's name (required without an id)")
+    parser.add_argument(
+        "--name",
+        help="the person's name (required without an id; with one, used instead of the record's)",
+    )
     parser.add_argument("--orcid", help="ORCID iD, e.g. 0000-0002-1825-0097")
     parser.add_argument("--dblp", help="DBLP person id (pid), e.g. 12/3456")
     parser.add_argument("--openalex", help="OpenAlex author id, e.g. A5023888391")
@@ -443,6 +446,11 @@ def _init(args: argparse.Namespace) -> list[str]:
             return fetch_record(http, orcid, dblp, openalex, key)
 
     plan = plan_init(args.project, (args.name or "").strip() or None, fetch)
+    if openalex and not os.environ.get("OPENALEX_API_KEY"):
+        plan.to_check.append(
+            "OPENALEX_API_KEY is not set: OpenAlex was asked without a key (a small daily"
+            " allowance); get a free key at openalex.org if it refuses"
+        )
     change = _staged(args.project, plan)
     lines = plan_lines(change, plan, args.dry_run)
     if not args.dry_run:
