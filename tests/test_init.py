@@ -282,9 +282,10 @@ def test_dry_run_prints_the_plan_and_writes_nothing(
     owned: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = tree_hash(owned)
+    owners_files = sum(1 for p in (owned / "data").rglob("*") if p.is_file())
     code, output = command(owned, *IDS, "--dry-run", capsys=capsys)
     assert code == 0, output
-    assert "would remove  data/ (10 files)" in output
+    assert f"would remove  data/ ({owners_files} files)" in output
     assert "would remove  .cache/ (1 files)" in output
     assert "would write   data/publications.yml" in output
     assert "nav: Home: index.md, Research: research.md, Publications: publications.md" in output
