@@ -299,12 +299,13 @@ def test_a_work_tree_with_uncommitted_changes_is_refused(
     subprocess.run([*git, "init", "-q"], cwd=owned, check=True)
     subprocess.run([*git, "add", "-A"], cwd=owned, check=True)
     subprocess.run([*git, "commit", "-qm", "the old owner's site"], cwd=owned, check=True)
-    (owned / "docs" / "index.md").write_text("an edit not committed\n")
+    with (owned / "data" / "profile.yml").open("a") as profile:
+        profile.write("# an edit not committed\n")
     before = tree_hash(owned)
     code, output = command(owned, *IDS, capsys=capsys)
-    assert code == 1 and "uncommitted changes" in output and "docs/index.md" in output
+    assert code == 1 and "uncommitted changes" in output and "data/profile.yml" in output
     assert tree_hash(owned) == before
-    subprocess.run([*git, "checkout", "-q", "--", "docs/index.md"], cwd=owned, check=True)
+    subprocess.run([*git, "checkout", "-q", "--", "data/profile.yml"], cwd=owned, check=True)
     code, output = command(owned, *IDS, capsys=capsys)
     assert code == 0, output
 
@@ -427,14 +428,21 @@ def test_hostile_values_in_the_record_are_left_out_and_said(
     assert "javascript" not in text and "\u202e" not in text
 
 
-def test_docs_are_reset_to_a_gitkeep_once_the_engine_pages_live_elsewhere(
-    owned: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_the_old_owners_pages_and_styles_go_and_docs_keeps_a_gitkeep(
+    owned: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """docs/ is the person's (ownership.yml); it stays only while the engine's pages are there."""
-    monkeypatch.setattr(init_module, "RESET_KEPT", ("mkdocs.yml", "engine.lock", "overrides/"))
+    """docs/ and overrides/ are the person's (ownership.yml): their pages, PDFs and styles go;
+    the engine's pages (macros/pages/) and theme stay and build."""
     (owned / "docs" / "papers").mkdir()
     (owned / "docs" / "papers" / "old-owner.pdf").write_bytes(b"%PDF-1.4 the old owner's paper")
+    (owned / "docs" / "index.md").write_text("# The old owner's own home page\n")
+    (owned / "overrides" / "assets").mkdir(parents=True)
+    (owned / "overrides" / "assets" / "extra.css").write_text("body { color: teal; }\n")
     code, output = command(owned, "--dblp", INIT_DBLP, capsys=capsys)
     assert code == 0, output
     assert [p.name for p in (owned / "docs").iterdir()] == [".gitkeep"]
-    assert (owned / "overrides" / "main.html").is_file()
+    assert not (owned / "overrides").exists()
+    assert (owned / "macros" / "pages" / "index.md").is_file()
+    build = run_build(owned, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    assert "old owner" not in build.page("")

@@ -56,10 +56,10 @@ NAV_PAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("CV", "cv.md", ()),
 )
 assert all(s in SECTIONS_BY_NAME for _, _, sections in NAV_PAGES for s in sections)
-# The person's paths init does not reset: mkdocs.yml (only its nav is rewritten), engine.lock
-# (the release the site took, not the person's record), and, for as long as the engine's own
-# theme files and section pages still live there, overrides/ and docs/.
-RESET_KEPT = ("mkdocs.yml", "engine.lock", "overrides/", "docs/")
+# The person's paths init does not reset: mkdocs.yml (only its nav is rewritten; the engine's
+# settings come through its INHERIT) and engine.lock (the release the site took, not a record
+# of the person). The engine's pages and theme live in macros/, so docs/ and overrides/ go.
+RESET_KEPT = ("mkdocs.yml", "engine.lock")
 UNKNOWN_VENUE = "Unknown venue"
 # The fields of a written publication, in the order a person writes them (after `id`).
 ENTRY_ORDER = ("title", "authors", "venue", "venue_short", "year", "type", "arxiv", "doi", "links")
