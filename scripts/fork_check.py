@@ -65,7 +65,17 @@ SKIPPED = shutil.ignore_patterns(
 # Fetched tools the fork's tests use as they are (the Nu HTML checker): linked, not copied.
 SHARED_TOOLS = (".validate",)
 TEXT_SUFFIXES = {
-    ".html", ".xml", ".json", ".txt", ".bib", ".js", ".css", ".md", ".yml", ".yaml", ""
+    ".html",
+    ".xml",
+    ".json",
+    ".txt",
+    ".bib",
+    ".js",
+    ".css",
+    ".md",
+    ".yml",
+    ".yaml",
+    "",
 }
 
 
