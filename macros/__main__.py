@@ -4,6 +4,7 @@
 `python -m macros schema` rewrites schemas/;
 `python -m macros import-bibtex refs.bib` appends new papers from BibTeX to data/publications.yml;
 `python -m macros add arXiv:1706.03762` (or doi:..., dblp:...) appends one paper from the web;
+`python -m macros init --orcid ID` (or --dblp, --openalex, --name) makes the site someone else's;
 `python -m macros refresh-metrics` stores citation counts in data/metrics.yml;
 `python -m macros upgrade [SOURCE]` takes a newer release of the engine into this site
 (`upgrade --into SITE`, run from a checkout of the template, takes this one into SITE).

@@ -64,7 +64,19 @@ SKIPPED = shutil.ignore_patterns(
 )
 # Fetched tools the fork's tests use as they are (the Nu HTML checker): linked, not copied.
 SHARED_TOOLS = (".validate",)
-TEXT_SUFFIXES = {".html", ".xml", ".json", ".txt", ".bib", ".js", ".css", ".md", ""}
+TEXT_SUFFIXES = {
+    ".html",
+    ".xml",
+    ".json",
+    ".txt",
+    ".bib",
+    ".js",
+    ".css",
+    ".md",
+    ".yml",
+    ".yaml",
+    "",
+}
 
 
 OLD_RELEASE = "0bf748e"  # the release of 2026-11-26, before versions and before `upgrade`

@@ -22,7 +22,13 @@ SERVICE_VARIABLES = (
     "DBLP_API_URL",
     "SEMANTIC_SCHOLAR_API_URL",
     "OPENALEX_API_URL",
+    "ORCID_API_URL",
 )
+# The fictional person of tests/fixtures/scholarly/init/ (see its README) and her ids.
+INIT_ORCID = "0000-0003-2718-2812"
+INIT_DBLP = "77/2718"
+INIT_OPENALEX = "A5000027182"
+INIT_PUT_CODES = "70101,70102,70103,70104,70105,70106"
 
 
 @dataclass
@@ -116,6 +122,25 @@ class FakeServices:
 
     def route(self, method: str, path: str, *answers: Answer) -> None:
         self.routes[f"{method} {path}"] = list(answers)
+
+    def serve_person(self) -> None:
+        """The recorded answers about the fictional person `init` fetches (all three services;
+        OpenAlex's works in two pages)."""
+        orcid = f"/v3.0/{INIT_ORCID}"
+        for path, name in (
+            (f"{orcid}/person", "orcid_person.json"),
+            (f"{orcid}/activities", "orcid_activities.json"),
+            (f"{orcid}/works/{INIT_PUT_CODES}", "orcid_works_bulk.json"),
+            (f"/pid/{INIT_DBLP}.xml", "dblp_person.xml"),
+            (f"/authors/{INIT_OPENALEX}", "openalex_author.json"),
+        ):
+            self.route("GET", path, Answer.recorded(f"init/{name}"))
+        self.route(
+            "GET",
+            "/works",
+            Answer.recorded("init/openalex_works_page1.json"),
+            Answer.recorded("init/openalex_works_page2.json"),
+        )
 
     def asked(self, path: str) -> list[Request]:
         return [r for r in self.requests if r.path == path]

@@ -238,11 +238,23 @@ def duplicate_of(pub: Publication, existing: list[Publication]) -> str | None:
     return _KnownPublications(existing).duplicate_of(pub)
 
 
-def yaml_text(entries: list[dict[str, Any]]) -> str:
-    """The entries as YAML in the layout of our data files, separated by blank lines."""
+def _yaml_writer() -> YAML:
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 100
+    return yaml
+
+
+def yaml_mapping_text(fields: dict[str, Any]) -> str:
+    """A mapping (profile.yml) as YAML in the layout of our data files."""
+    buffer = io.StringIO()
+    _yaml_writer().dump(CommentedMap(fields), buffer)
+    return buffer.getvalue()
+
+
+def yaml_text(entries: list[dict[str, Any]]) -> str:
+    """The entries as YAML in the layout of our data files, separated by blank lines."""
+    yaml = _yaml_writer()
     blocks = []
     for fields in entries:
         buffer = io.StringIO()

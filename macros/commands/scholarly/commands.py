@@ -1,4 +1,4 @@
-"""The command-line side of `add` and `refresh-metrics`: arguments, messages, exit codes.
+"""The command-line side of `add`, `refresh-metrics` and `init`: arguments, messages, exit codes.
 
 Exit codes: 0 done; 1 a service failed or the data is invalid (nothing written); 2 a bad
 REF; 3 the paper is already in publications.yml (nothing written); 130 interrupted (Ctrl-C;
@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ...data.loader import DataError, load_section
+from ..init import add_init_command, run_init
 from .add import AlreadyThere, BadReference, add_paper
 from .http import ScholarlyHttp, ServiceError, user_agent
 from .refresh import refresh_metrics
@@ -29,6 +30,7 @@ def add_scholarly_commands(commands: argparse._SubParsersAction) -> None:  # typ
     commands.add_parser(
         "refresh-metrics", help="store citation counts from open services in data/metrics.yml"
     )
+    add_init_command(commands)
 
 
 def _http(data_dir: Path) -> ScholarlyHttp:
@@ -82,4 +84,5 @@ def run_refresh(args: argparse.Namespace) -> int:
 SCHOLARLY_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "add": run_add,
     "refresh-metrics": run_refresh,
+    "init": run_init,
 }

@@ -11,19 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .http import CROSSREF, ScholarlyHttp, shape_error
-from .metadata import PaperMetadata, clean_text, venue_kind
-
-TYPE_OF_WORK = {
-    "proceedings-article": "conference",
-    "journal-article": "journal",
-    "posted-content": "preprint",
-    "book-chapter": "chapter",
-    "book-section": "chapter",
-    "book": "book",
-    "monograph": "book",
-    "edited-book": "book",
-    "dissertation": "thesis",
-}
+from .metadata import TYPE_OF_WORK, PaperMetadata, clean_text, venue_kind
 
 
 def _work(http: ScholarlyHttp, doi: str, mailto: str | None) -> dict[str, Any]:

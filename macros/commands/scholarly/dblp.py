@@ -1,20 +1,24 @@
-"""DBLP: a record's metadata by its key (`conf/nips/VaswaniSPUJGKP17`), as DBLP's XML.
+"""DBLP: a record's metadata by its key (`conf/nips/VaswaniSPUJGKP17`), and a person's page.
 
-API: `GET /rec/{key}.xml` answers `<dblp><inproceedings key=...>...</inproceedings></dblp>`
-(dblp's "How to use the dblp API" FAQ). DBLP asks for a pause of one to two seconds between
-requests and answers 429 with `Retry-After` when asked too fast.
+API: `GET /rec/{key}.xml` answers `<dblp><inproceedings key=...>...</inproceedings></dblp>`;
+`GET /pid/{pid}.xml` answers `<dblpperson name pid n>` with a `<person>` (names, affiliation
+notes) and one `<r>` per publication, each holding a record of the same shape (dblp's
+"How to use the dblp API" FAQ). DBLP asks for a pause of one to two seconds between requests
+and answers 429 with `Retry-After` when asked too fast.
 """
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from typing import Any
 
 from ..bibtex_import import TYPE_OF_ENTRY, person_name
-from .http import DBLP, ScholarlyHttp, shape_error
-from .metadata import PaperMetadata, clean_text, venue_kind
+from .http import DBLP, ScholarlyHttp, ServiceError, shape_error
+from .metadata import PaperMetadata, PersonMetadata, clean_text, venue_kind
 
 DBLP_KEY = re.compile(r"^[a-z]+(/[A-Za-z0-9_-]+){2,}$")
+DBLP_PID = re.compile(r"^[0-9a-z]+/[0-9A-Za-z_-]+$")
 # DBLP's record types are BibTeX's entry types: the kinds are bibtex_import's, for the records
 # that are publications (not `proceedings` volumes, `www` pages or `data`).
 PUBLICATION_RECORDS = (
@@ -36,12 +40,18 @@ def fetch_record(http: ScholarlyHttp, key: str) -> PaperMetadata:
     records = list(root) if root.tag == "dblp" else []
     if len(records) != 1 or records[0].tag not in TYPE_OF_RECORD:
         raise shape_error(DBLP, "no publication record in <dblp>")
-    record = records[0]
-    title = clean_text(
-        "".join(record.find("title").itertext()) if record.find("title") is not None else ""
-    )
+    return record_metadata(records[0])
+
+
+def _text(element: ET.Element | None) -> str:
+    return clean_text("".join(element.itertext())) if element is not None else ""
+
+
+def record_metadata(record: ET.Element) -> PaperMetadata:
+    """One DBLP publication record (`<inproceedings>`, `<article>`, ...) as entry fields."""
+    title = _text(record.find("title"))
     title = title[:-1] if title.endswith(".") else title
-    authors = [person_name(clean_text("".join(a.itertext()))) for a in record.findall("author")]
+    authors = [person_name(_text(a)) for a in record.findall("author")]
     year_text = (record.findtext("year") or "").strip()
     venue = clean_text(
         record.findtext("booktitle")
@@ -80,3 +90,27 @@ def fetch_record(http: ScholarlyHttp, key: str) -> PaperMetadata:
     if links:
         fields["links"] = links
     return PaperMetadata(fields)
+
+
+def fetch_person(http: ScholarlyHttp, pid: str) -> PersonMetadata:
+    """The person page `pid` (`12/3456`): every publication record, in DBLP's order."""
+    root = http.get_xml(DBLP, f"/pid/{pid}.xml")
+    name = person_name(root.get("name") or "") if root.tag == "dblpperson" else ""
+    if not name:
+        raise shape_error(DBLP, "no <dblpperson name=...>")
+    person = PersonMetadata(name)
+    about = root.find("person")
+    if about is not None:
+        person.other_names = [person_name(_text(a)) for a in about.findall("author")]
+        person.affiliations = [
+            _text(note) for note in about.findall("note") if note.get("type") == "affiliation"
+        ]
+    for wrapper in root.findall("r"):
+        for record in wrapper:
+            if record.tag not in TYPE_OF_RECORD:
+                continue  # proceedings volumes edited, home pages, data sets
+            try:
+                person.papers.append(record_metadata(record))
+            except ServiceError as error:
+                person.skipped.append(f"DBLP {record.get('key', '?')}: {error}")
+    return person

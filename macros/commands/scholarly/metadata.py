@@ -16,6 +16,40 @@ class PaperMetadata:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass
+class PersonMetadata:
+    """What one service says about a person: names, affiliations (current first), papers."""
+
+    name: str
+    other_names: list[str] = field(default_factory=list)
+    affiliations: list[str] = field(default_factory=list)
+    papers: list[PaperMetadata] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # records that make no paper, and why
+
+
+# Work types of Crossref, ORCID and OpenAlex (the three vocabularies descend from Crossref's and
+# do not clash) as publication types. OpenAlex calls conference papers `article` too: its
+# client tells them apart by their source.
+TYPE_OF_WORK = {
+    "proceedings-article": "conference",
+    "conference-paper": "conference",
+    "journal-article": "journal",
+    "article": "journal",
+    "review": "journal",
+    "letter": "journal",
+    "posted-content": "preprint",
+    "preprint": "preprint",
+    "working-paper": "preprint",
+    "book-chapter": "chapter",
+    "book-section": "chapter",
+    "book": "book",
+    "monograph": "book",
+    "edited-book": "book",
+    "dissertation": "thesis",
+    "dissertation-thesis": "thesis",
+}
+
+
 def clean_text(value: object) -> str:
     """One line of plain text: markup such as Crossref's `<i>` removed, spaces collapsed."""
     text = html.unescape(re.sub(r"<[^>]{1,200}>", "", str(value)))
