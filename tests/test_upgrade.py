@@ -30,15 +30,7 @@ def tree_hash(folder: Path) -> str:
 
 
 def upgrade(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "macros", "upgrade", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return fork_check.upgrade(cwd, *args)
 
 
 @pytest.fixture(scope="module")
