@@ -5,7 +5,8 @@ inserted as text and can never be read as Typst markup. It is the same views the
 (macros/views/views.py), section by section in the CV's order: cv.typ prints each section by its
 layout, so a section the registry knows, or one made in data alone, is never left out.
 Fonts come from the package itself (system fonts are ignored), which makes the PDF the same on
-every machine.
+every machine; only text that those fonts lack (Chinese, Japanese, Korean, emoji) is set in the
+system's fonts that have it (see pdf_fonts).
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def render_cv_pdf(
     naming the fields whose characters no font has (see pdf_fonts)."""
     template = template or template_file(CV_TEMPLATE, root)  # the person's copy, if any
     try:
-        font_paths = font_dirs_for(data, site)
+        font_paths = font_dirs_for(data, site, root)
     except MissingGlyphError as error:
         raise CvPdfError(str(error)) from None
     try:

@@ -219,7 +219,7 @@ class SocialCards:
         with self._changed:
             cards = [self._requested[key] for key in keys]
         data = [card.data for card in cards]
-        # Fonts beyond Typst's own (Chinese, Japanese, Korean) where the text needs them.
+        # Fonts beyond Typst's own (Chinese, Japanese, Korean, emoji) where the text needs them.
         font_dirs, missing = find_font_dirs(data, self.project_dir)
         if missing:
             holding = [
@@ -230,7 +230,7 @@ class SocialCards:
                 + "; of ".join(f"'{alt}'" for alt in holding)
                 + " has characters that no font has a glyph for (they would print as empty"
                 f" boxes): {', '.join(describe_character(c) for c in sorted(missing))}; "
-                + missing_glyph_advice(self.project_dir)
+                + missing_glyph_advice(self.project_dir, missing)
             )
         images = render_cards(data, lambda text: self._compile(text, font_dirs))
         self.cache_dir.mkdir(parents=True, exist_ok=True)
