@@ -894,9 +894,10 @@ def _check_exports(site: object, value: str, file: str, path: tuple[object, ...]
 
 
 def _bib_normal(text: str) -> str:
-    """What LaTeX decoding cannot give back exactly: quotes and a few symbols are typeset
-    forms of the character, and braces are grouping; spaces collapse."""
-    for a, b in (('"', "”"), ("^", "ˆ"), ("{", ""), ("}", "")):
+    """What LaTeX decoding cannot give back exactly: a straight double quote is typeset as a
+    closing quote, and pylatexenc reads `\\textasciicircum` as U+02C6; spaces collapse. Braces
+    are text like any other character: none may be lost."""
+    for a, b in (('"', "”"), ("^", "ˆ")):
         text = text.replace(a, b)
     return " ".join(text.split())
 

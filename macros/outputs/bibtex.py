@@ -1,9 +1,10 @@
 """BibTeX out: one entry per publication, written with bibtexparser (never by concatenation).
 
-Keys are the publication ids, so they never change once published. LaTeX's special characters
-in text fields are encoded (`&` -> `\\&`); other characters stay as they are (UTF-8). Capitals
-in titles and names that BibTeX would split are protected with braces. URLs, DOIs and arXiv
-ids are left as is.
+Keys are the publication ids, so they never change once published. Every LaTeX special
+character in the text fields (title, authors, venue, note) is escaped (`&` -> `\\&`, `{` -> `\\{`),
+so LaTeX prints the text as written and no text can end a field early; other characters stay
+as they are (UTF-8). Capitals in titles and names that BibTeX would split are protected with
+braces. URLs, DOIs and arXiv ids are left as is (the data model admits no brace in them).
 An entry may carry its own `bibtex`, which is then used verbatim (after a parse check).
 """
 
@@ -16,7 +17,6 @@ from bibtexparser.entrypoint import default_unparse_stack
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
-from pylatexenc.latexencode import unicode_to_latex
 
 from ..data.model import Publication
 from ..data.paper_pdf import is_local
@@ -45,16 +45,31 @@ class BibtexOverrideError(ValueError):
     """A publication's own `bibtex` text is not exactly one well-formed entry."""
 
 
-# Characters LaTeX reads as markup. Only these are encoded: everything else, non-ASCII letters
-# and CJK included, is written as it is (the .bib files are UTF-8, which biber, bibtexu and
-# LaTeX's inputenc read), so no character is lost and none makes the encoder warn.
-_LATEX_SPECIAL = frozenset('"#$%&<>\\^_{}~')
+# What stands in a .bib field for each character LaTeX reads as markup, so LaTeX prints the
+# character. Everything else, non-ASCII letters, CJK and emoji included, is written as it is
+# (the .bib files are UTF-8, which biber, bibtexu and LaTeX's inputenc read). The commands are
+# braced, `{\textbackslash}`: BibTeX then takes the group for one character and never changes
+# its case. `@` is braced too: it starts an entry, and a parser that looks for one at the
+# start of a line then cannot take text for an entry.
 _LATEX_OF = {
-    char: unicode_to_latex(char, non_ascii_only=False, replacement_latex_protection="braces")
-    for char in _LATEX_SPECIAL
+    "\\": r"{\textbackslash}",
+    "~": r"{\textasciitilde}",
+    "^": r"{\textasciicircum}",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "_": r"\_",
+    "$": r"\$",
+    '"': "''",
+    "<": r"\ensuremath{<}",
+    ">": r"\ensuremath{>}",
+    "@": "{@}",
 }
-# BibTeX counts every brace, escaped or not: a lone `{` must not be written as `\{`.
-_LATEX_OF_LONE_BRACE = _LATEX_OF | {"{": r"{\textbraceleft}", "}": r"{\textbraceright}"}
+# BibTeX finds the end of a field by counting braces, escaped or not. Braces that pair up in
+# the text are written `\{` `\}`, which balance for BibTeX too; a lone one (a `}` before any
+# `{`, a `{` never closed) as a command without a brace in its name, or it would end the field.
+_LONE_BRACE = {"{": r"\ensuremath{\lbrace}", "}": r"\ensuremath{\rbrace}"}
+_LATEX_SPECIAL = frozenset(_LATEX_OF) | frozenset(_LONE_BRACE)
 _AND = re.compile(r"\band\b", re.IGNORECASE)
 
 
@@ -67,12 +82,40 @@ def _braces_balance(text: str) -> bool:
     return depth == 0
 
 
+def _lone_braces(text: str) -> set[int]:
+    """Where in `text` the braces are that pair with no other."""
+    opened: list[int] = []
+    lone: set[int] = set()
+    for index, char in enumerate(text):
+        if char == "{":
+            opened.append(index)
+        elif char == "}":
+            if opened:
+                opened.pop()
+            else:
+                lone.add(index)
+    return lone | set(opened)
+
+
 def latex(text: str) -> str:
-    """Text for a BibTeX field: LaTeX's special characters encoded, braces balanced."""
+    """Text for a BibTeX field: every LaTeX special character escaped so that it prints as
+    written, and BibTeX's count of braces balanced, so no text can end the field early."""
     if _LATEX_SPECIAL.isdisjoint(text):
         return text
-    table = _LATEX_OF if _braces_balance(text) else _LATEX_OF_LONE_BRACE
-    return "".join(table.get(char, char) for char in text)
+    lone = _lone_braces(text)
+    return "".join(
+        (_LONE_BRACE[char] if index in lone else "\\" + char)
+        if char in _LONE_BRACE
+        else _LATEX_OF.get(char, char)
+        for index, char in enumerate(text)
+    )
+
+
+def _protected(text: str) -> str:
+    """`text` in braces, which BibTeX styles leave as it is. A group that starts with a
+    command, `{\\&Co}`, is one of BibTeX's "special characters", whose letters styles do
+    lower-case: such text gets two braces."""
+    return "{{" + text + "}}" if text.startswith("\\") else "{" + text + "}"
 
 
 def latex_title(text: str) -> str:
@@ -83,8 +126,8 @@ def latex_title(text: str) -> str:
         if not any(char.isupper() for char in word):
             words.append(word)
         elif _braces_balance(word):
-            words.append("{" + word + "}")
-        else:  # part of an escaped pair of braces: protect the letters one by one
+            words.append(_protected(word))
+        else:  # part of a pair of braces around several words: protect its capitals one by one
             words.append("".join("{" + c + "}" if c.isupper() else c for c in word))
     return " ".join(words)
 
@@ -93,7 +136,7 @@ def latex_name(name: str) -> str:
     """An author for the `author` field: braced whole where BibTeX would split it (a name
     with the word 'and', such as a team's) or turn it around (a comma)."""
     text = latex(name)
-    return "{" + text + "}" if _AND.search(name) or "," in name else text
+    return _protected(text) if _AND.search(name) or "," in name else text
 
 
 def _format() -> BibtexFormat:
