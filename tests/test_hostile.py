@@ -476,6 +476,15 @@ def test_bibtex_braces_balance_for_bibtex_itself(text: str) -> None:
     assert len(data.entries[pub.id].persons["author"]) == 1
 
 
+@pytest.mark.parametrize("doi", ["10.1234/a}b", "10.1234/a{b", "10.1234/ab\\"])
+def test_a_doi_that_would_break_its_bibtex_entry_is_refused(tmp_path: Path, doi: str) -> None:
+    """A DOI goes into the .bib verbatim: a brace would end the field early (or never), and a
+    trailing backslash hides the closing brace from bibtexparser."""
+    message = problems_of(_with_value(tmp_path, "publications.yml", (0, "doi"), doi))
+    assert "data/publications.yml:" in message and "field 'doi'" in message
+    assert "may not contain '{', '}' or '\\'" in message
+
+
 def test_unicode_in_bibtex_makes_no_encoder_warnings(caplog: pytest.LogCaptureFixture) -> None:
     site = load_site_data(FIXTURE)
     pub = site.publications[0].model_copy(update={"title": "中文标题 ÆØÅ ß 𝔘"})

@@ -22,7 +22,15 @@ from pydantic import (
 )
 
 from .paper_pdf import is_local, published_path
-from .safe_values import check_email, check_id, check_line, check_link, check_site_url, check_text
+from .safe_values import (
+    check_doi,
+    check_email,
+    check_id,
+    check_line,
+    check_link,
+    check_site_url,
+    check_text,
+)
 
 # --- Scalar types ---------------------------------------------------------------------
 
@@ -55,6 +63,7 @@ def _check_partial_date(value: str) -> str:
 Url = Annotated[str, AfterValidator(check_link)]
 Email = Annotated[str, AfterValidator(check_email)]
 Identifier = Annotated[str, AfterValidator(check_id)]
+Doi = Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$"), AfterValidator(check_doi)]
 SiteUrl = Annotated[
     str,
     AfterValidator(check_site_url),
@@ -269,7 +278,7 @@ class Publication(Entry):
     selected: bool = False
     topics: list[Text] = Field(default_factory=list)
     arxiv: Annotated[str, Field(pattern=r"^\d{4}\.\d{4,5}(v\d+)?$")] | None = None
-    doi: Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    doi: Doi | None = None
     links: PublicationLinks = Field(default_factory=PublicationLinks)
     summary: MarkdownText | None = None
     abstract: MarkdownText | None = Field(

@@ -166,6 +166,16 @@ def check_site_url(value: str) -> str:
     return value
 
 
+def check_doi(value: str) -> str:
+    """A DOI goes into the .bib as it is (styles print it verbatim): a brace there would end
+    the field early, and a backslash before the closing brace would hide it from some parsers."""
+    if any(char in value for char in "{}\\"):
+        raise ValueError(
+            "a DOI may not contain '{', '}' or '\\' (they would break its BibTeX entry)"
+        )
+    return value
+
+
 def check_id(value: str) -> str:
     if not _ID.fullmatch(value):
         raise ValueError(
