@@ -153,7 +153,7 @@ def generated_record(folder: Path, name: str, url: str | None, count: int) -> Pa
     site = f"site: {{url: {url}, description: Made-up homepage of {name}.}}\n" if url else ""
     (folder / "profile.yml").write_text(
         f"name: {name}\nposition: Researcher\naffiliation: Université de Test & 大学\n{site}"
-        f"bio: Works on *things* with {{braces}} & ampersands.\n",
+        f"bio: Works on *things* with {{braces}} & ampersands 🚀.\n",
         encoding="utf-8",
     )
     if not count:
