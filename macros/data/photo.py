@@ -3,23 +3,22 @@
 The page gets the photo at the size the profile card shows it, and twice that for sharp screens,
 as WebP with a JPEG fallback (PNG if the photo has transparency); the social cards get a square
 crop. Resized files are cached in `.cache/social/` under the hash of the original, so an
-unchanged photo is resized once.
+unchanged photo is resized once. The checks and the resizing are those of every image the data
+names (`image_files`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .image_files import Resizer, image_file_problem, open_image
 from .model import Profile
 
 PHOTO_WIDTH = 144  # CSS pixels on the profile card (see overrides/assets/site.css)
 CARD_PHOTO_SIZE = 400  # pixels of the square crop the social cards use
 PHOTO_DIR = "assets/images"  # in the site
-_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
 @dataclass(frozen=True)
@@ -53,30 +52,8 @@ def photo_problems(profile: Profile, project_dir: Path) -> list[PhotoProblem]:
     """Check that the photo is an image file inside the project (JPEG, PNG or WebP)."""
     if profile.photo is None:
         return []
-    source = project_dir / profile.photo.file
-    expected = "a JPEG, PNG or WebP file inside the project, e.g. data/images/photo.jpg"
-    root = project_dir.resolve()
-    try:
-        resolved = source.resolve()
-    except OSError as error:  # a symlink loop
-        return [PhotoProblem("photo.file", f"cannot read it ({error}); expected {expected}")]
-    if not resolved.is_relative_to(root):
-        return [
-            PhotoProblem("photo.file", f"it is outside the project folder; expected {expected}")
-        ]
-    if not resolved.is_file():
-        return [PhotoProblem("photo.file", f"no such file in the project; expected {expected}")]
-    from PIL import Image, UnidentifiedImageError  # only a site with a photo pays for Pillow
-
-    try:
-        with Image.open(resolved) as image:
-            kind = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        return [PhotoProblem("photo.file", f"not a readable image ({error}); expected {expected}")]
-    if kind not in _FORMATS:
-        return [PhotoProblem("photo.file", f"a {kind} image; expected {expected}")]
-    return []
+    problem = image_file_problem(profile.photo.file, project_dir, "data/images/photo.jpg")
+    return [PhotoProblem("photo.file", problem)] if problem else []
 
 
 def resize_photo(profile: Profile, project_dir: Path, cache_dir: Path) -> ResizedPhoto | None:
@@ -86,56 +63,26 @@ def resize_photo(profile: Profile, project_dir: Path, cache_dir: Path) -> Resize
     from PIL import Image, ImageOps
 
     original = (project_dir / profile.photo.file).read_bytes()
-    digest = hashlib.sha256(original).hexdigest()[:16]
-    with Image.open(io.BytesIO(original)) as loaded:
-        image = ImageOps.exif_transpose(loaded)  # phones store portraits turned, with a tag
-        image.load()
-    alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    image = image.convert("RGBA" if alpha else "RGB")
-    width = min(PHOTO_WIDTH, image.width)  # never enlarged
-    height = round(width * image.height / image.width)
-    double = min(2 * width, image.width)
-    fallback_ext = "png" if alpha else "jpg"
-    name = f"profile-{digest}"
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    files: dict[str, Path] = {}
-
-    def variant(w: int, ext: str, save: Callable[[Image.Image, io.BytesIO], None]) -> str:
-        site_path = f"{PHOTO_DIR}/{name}-{w}.{ext}"
-        cached = cache_dir / f"{name}-{w}.{ext}"
-        if not cached.is_file():
-            buffer = io.BytesIO()
-            save(image.resize((w, round(w * image.height / image.width)), Image.LANCZOS), buffer)
-            cached.write_bytes(buffer.getvalue())
-        files[site_path] = cached
-        return site_path
-
-    def webp(im: Image.Image, out: io.BytesIO) -> None:
-        im.save(out, "WEBP", quality=82, method=4)
-
-    def fallback(im: Image.Image, out: io.BytesIO) -> None:
-        if alpha:
-            im.save(out, "PNG", optimize=True)
-        else:
-            im.save(out, "JPEG", quality=85, optimize=True, progressive=True)
-
+    name = f"profile-{hashlib.sha256(original).hexdigest()[:16]}"
+    image, alpha = open_image(original)
+    resizer = Resizer(image, alpha, name, cache_dir, PHOTO_DIR)
+    shown = resizer.rendition((PHOTO_WIDTH, 100 * PHOTO_WIDTH))  # as wide as the card allows
     card = cache_dir / f"{name}-card.png"
     if not card.is_file():
         square = ImageOps.fit(image, (CARD_PHOTO_SIZE, CARD_PHOTO_SIZE), Image.LANCZOS)
         square.save(card, "PNG")
-    fallback_2x = variant(double, fallback_ext, fallback)
     return ResizedPhoto(
         alt=profile.photo.alt,
-        width=width,
-        height=height,
-        webp_1x=variant(width, "webp", webp),
-        webp_2x=variant(double, "webp", webp),
-        fallback_1x=variant(width, fallback_ext, fallback),
-        fallback_2x=fallback_2x,
-        fallback_type=f"image/{'png' if alpha else 'jpeg'}",
-        files=files,
+        width=shown.width,
+        height=shown.height,
+        webp_1x=shown.webp[0].path,
+        webp_2x=shown.webp[-1].path,
+        fallback_1x=shown.fallback[0].path,
+        fallback_2x=shown.fallback[-1].path,
+        fallback_type=shown.fallback_type,
+        files=resizer.files,
         card_photo=card.relative_to(project_dir).as_posix(),
-        cv_photo=files[fallback_2x].relative_to(project_dir).as_posix()
+        cv_photo=resizer.files[shown.largest].relative_to(project_dir).as_posix()
         if profile.photo.on_cv
         else None,
     )
