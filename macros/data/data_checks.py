@@ -10,6 +10,7 @@ from ..views.views import bib_path, paper_page_source
 from .data_files import collision_problems, docs_written_paths, written_path
 from .model import NewsItem, Publication
 from .news_ids import news_keys
+from .paper_images import paper_image_problem
 from .paper_pdf import DOCS_DIR, is_local, source_path
 from .problems import DataProblem
 from .yaml_source import Positions
@@ -36,6 +37,20 @@ def local_pdf_problems(
         if message:
             problems.append(
                 _publication_problem(pub, index, ("links", "pdf"), message, positions, display_dir)
+            )
+    return problems
+
+
+def paper_image_problems(
+    pubs: Sequence[Publication], positions: Positions, project_dir: Path, display_dir: str
+) -> list[DataProblem]:
+    """A paper's figure must be an image file inside the project (see `image_files`)."""
+    problems = []
+    for index, pub in enumerate(pubs):
+        message = paper_image_problem(pub, project_dir)
+        if message:
+            problems.append(
+                _publication_problem(pub, index, ("image", "file"), message, positions, display_dir)
             )
     return problems
 

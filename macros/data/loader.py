@@ -14,7 +14,12 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..outputs.bibtex import BibtexOverrideError, parse_override
-from .data_checks import local_pdf_problems, news_id_problems, publication_clash_problems
+from .data_checks import (
+    local_pdf_problems,
+    news_id_problems,
+    paper_image_problems,
+    publication_clash_problems,
+)
 from .data_files import data_file_problem, icon_dirs, unknown_icon
 from .model import CustomSection, Profile
 from .photo import photo_problems
@@ -447,6 +452,12 @@ def load_site_data(data_dir: Path | str) -> SiteData:
         problems.extend(_cross_checks(loaded, positions_of, display_dir))
 
         problems += local_pdf_problems(
+            loaded.get("publications", []),
+            positions_of.get("publications", {}),
+            data_dir.parent,
+            display_dir,
+        )
+        problems += paper_image_problems(
             loaded.get("publications", []),
             positions_of.get("publications", {}),
             data_dir.parent,

@@ -266,6 +266,28 @@ class PublicationLinks(Entry):
     poster: Url | None = None
 
 
+def _check_alt(value: str) -> str:
+    if not value:
+        raise ValueError("empty alt text; say what the figure shows, for readers who cannot see it")
+    return value
+
+
+class PublicationImage(Entry):
+    """A figure of the paper (a teaser): beside it in the lists, on its page and its social
+    card, never on the CV (macros/data/paper_images.py)."""
+
+    file: Text = Field(
+        description="A JPEG, PNG or WebP file inside the project, relative to the folder of "
+        "mkdocs.yml, e.g. data/images/teaser.png. Only resized copies are published."
+    )
+    alt: Annotated[
+        str,
+        AfterValidator(_check_alt),
+        AfterValidator(check_line),
+        Field(json_schema_extra={"minLength": 1}),
+    ] = Field(description="What the figure shows, for screen readers (required, not empty).")
+
+
 class Publication(Entry):
     id: Identifier = Field(description="Permanent key: anchor, page name and BibTeX key.")
     title: Text
@@ -284,6 +306,11 @@ class Publication(Entry):
     abstract: MarkdownText | None = Field(
         default=None,
         description="The full abstract: shown on the paper's page and given to Google Scholar.",
+    )
+    image: PublicationImage | None = Field(
+        default=None,
+        description="A figure shown beside the paper in the lists, on its page and on its"
+        " social card: {file, alt}.",
     )
     bibtex: MultilineText | None = Field(
         default=None,

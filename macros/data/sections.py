@@ -50,6 +50,7 @@ from .model import (
     Talk,
     Teaching,
 )
+from .paper_images import PaperImage
 
 # How a section is laid out: the web template `<layout>.html` (or `<section>.html` where the
 # user made one) and the block of cv.typ that prints it.
@@ -217,6 +218,9 @@ class SiteData:
     custom_sections: tuple[Section, ...] = ()
     publication_by_id: Mapping[str, Publication] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)  # data/metrics.yml: citation counts
+    # Papers' figures resized for the site, by id: set by the build (`with_images`), which
+    # alone writes files; loading and checking the data leaves it empty.
+    images: Mapping[str, PaperImage] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         # Short on purpose: mkdocs-macros turns every page variable into JSON for its debug log
@@ -273,7 +277,9 @@ class SiteData:
     @cached_property
     def view_context(self) -> ViewContext:
         names = (self.profile.name, *self.profile.name_variants)
-        return ViewContext(frozenset(normalise_name(n) for n in names), self.publication_by_id)
+        return ViewContext(
+            frozenset(normalise_name(n) for n in names), self.publication_by_id, self.images
+        )
 
     @cached_property
     def _views(self) -> dict[str, tuple[EntryView, ...]]:
@@ -287,6 +293,10 @@ class SiteData:
             views = tuple(section.view(item, context) for item in self.section_entries(section))
             self._views[section.name] = views
         return views
+
+    def with_images(self, images: Mapping[str, PaperImage]) -> SiteData:
+        """A copy whose views show the papers' resized figures (before any view is made)."""
+        return replace(self, images=images)
 
     def model_copy(self, update: Mapping[str, Any]) -> SiteData:
         """A copy with some fields or sections replaced (`{"publications": [...]}`), as pydantic

@@ -27,6 +27,7 @@ from ..data.model import (
     Talk,
     Teaching,
 )
+from ..data.paper_images import PaperImage
 from .markup import markdown_plain
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -172,6 +173,7 @@ class EntryView:
     # The section's own values for its JSON Resume mapping (institution, degree, ...).
     fields: Mapping[str, Any] = field(default_factory=dict)
     source: Any = None  # the data entry itself, for templates that want more
+    image: PaperImage | None = None  # a paper's figure, resized for each place it is shown
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,8 @@ class ViewContext:
 
     owner_names: frozenset[str]
     publications: Mapping[str, Publication]
+    # Papers' figures by id, resized by the build (none where nothing was resized: `check`).
+    images: Mapping[str, PaperImage] = field(default_factory=dict)
 
     def is_owner(self, name: str) -> bool:
         return normalise_name(name) in self.owner_names
@@ -308,6 +312,7 @@ def publication_view(pub: Publication, context: ViewContext) -> EntryView:
         start=str(pub.year),
         fields={"venue": pub.venue, "external_url": pub.all_links.arxiv or pub.all_links.doi},
         source=pub,
+        image=context.images.get(pub.id),
     )
 
 
