@@ -26,6 +26,7 @@ from mkdocs.structure.toc import get_toc
 
 from ..data.data_files import collision_problems, written_path
 from ..data.loader import DataError, load_site_data
+from ..data.paper_images import PaperImageError, resize_paper_images
 from ..data.photo import ResizedPhoto, resize_photo
 from ..data.sections import SiteData
 from ..outputs.cv_pdf import CvPdfError
@@ -50,13 +51,15 @@ log = get_plugin_logger("homepage")
 
 
 def site_data_for(config: MkDocsConfig) -> SiteData:
-    """The validated `data/` of this build, loaded once and kept on the config."""
+    """The validated `data/` of this build, loaded once and kept on the config, with the
+    papers' figures resized (from the cache where they were before) for the views to show."""
     site = config.get(_SITE_DATA_KEY)
     if site is None:
-        data_dir = Path(config.config_file_path).parent / "data"
+        project_dir = Path(config.config_file_path).parent
         try:
-            site = load_site_data(data_dir)
-        except DataError as error:
+            site = load_site_data(project_dir / "data")
+            site = site.with_images(resize_paper_images(site.publications, project_dir))
+        except (DataError, PaperImageError) as error:
             raise PluginError(str(error)) from None
         config[_SITE_DATA_KEY] = site
     return site
@@ -241,6 +244,7 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
         original = files.get_file_from_path(source)
         if original is not None:
             files.remove(original)
+    _leave_out_original_images(files, config, site)
     photo = resize_photo(site.profile, project_dir, project_dir / CACHE_DIR)
     generated_files += site_files(site, renderer, photo, project_dir)
     taken = {file.dest_uri: file.src_uri for file in files}
@@ -268,6 +272,21 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
         HtmlPage(file, config, page)  # becomes file.page, which MkDocs then builds
         files.append(file)
     return files
+
+
+def _leave_out_original_images(files: Files, config: MkDocsConfig, site: SiteData) -> None:
+    """Images that data names are published only resized: where one is kept under docs/,
+    MkDocs would copy the original into the site too (with its metadata, at full size)."""
+    project = Path(config.config_file_path).parent
+    docs = Path(config.docs_dir).resolve()
+    named = [pub.image.file for pub in site.publications if pub.image is not None]
+    named += [site.profile.photo.file] if site.profile.photo is not None else []
+    for name in named:
+        path = (project / name).resolve()
+        if path.is_relative_to(docs):
+            original = files.get_file_from_path(path.relative_to(docs).as_posix())
+            if original is not None:
+                files.remove(original)
 
 
 def finish_generated_files(config: MkDocsConfig) -> None:

@@ -27,8 +27,9 @@ CV_JSON_PATH = "cv.json"
 @dataclass(frozen=True)
 class GeneratedFile:
     path: str  # relative to the site root, with forward slashes
-    # A function for content that is slow to make (the PDF): the build can make it on the side.
-    content: str | bytes | Callable[[], bytes]
+    # A function for content that is slow to make (the PDF): the build can make it on the side;
+    # or that gives a file to copy (a resized image in the cache).
+    content: str | bytes | Callable[[], bytes | Path]
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ so no page is ever written by hand for a paper.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from ..data.model import Publication
@@ -34,13 +35,17 @@ def publication_files(
     site: SiteData, renderer: SiteRenderer, project_dir: Path = Path()
 ) -> tuple[list[GeneratedFile], list[GeneratedPage]]:
     """Every paper's .bib and page, its PDF kept in the project (published beside its page,
-    where Scholar looks for it), and publications.bib."""
+    where Scholar looks for it), the resized copies of its figure, and publications.bib."""
     entries = {pub.id: publication_bibtex(pub) for pub in site.publications}
     # publications.bib holds every entry, in the order of data/publications.yml.
     files = [GeneratedFile(ALL_PUBLICATIONS_BIB, "\n".join(entries.values()))]
     pages = []
     for pub in site.publications:
         files.append(GeneratedFile(bib_path(pub.id), entries[pub.id]))
+        image = renderer.publication_view(pub).image
+        for site_path, cached in image.files.items() if image else ():
+            # Linked from the cache (`partial` returns the file: the writer links it).
+            files.append(GeneratedFile(site_path, partial(Path, cached)))
         if pub.links.pdf and is_local(pub.links.pdf):
             source = project_dir / DOCS_DIR / source_path(pub.links.pdf)
             files.append(GeneratedFile(published_path(pub.id, pub.links.pdf), source.read_bytes))

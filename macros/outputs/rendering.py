@@ -154,7 +154,7 @@ class SiteRenderer:
         """`base_path` is the site's path on its host ('/' or '/repo/'), for links across pages."""
         self.site = site
         self.stash = HtmlStash()
-        self._entries: dict[str, Markup] = {}
+        self._entries: dict[tuple[str, bool], Markup] = {}
         self._publication_views: dict[str, EntryView] | None = None
         # (macro, its arguments, exception) raised while a page rendered, for the MkDocs
         # adapter to report at the failing call's line.
@@ -191,14 +191,17 @@ class SiteRenderer:
             citation=site.metrics.shown,  # a paper's stored count, or None (data/metrics.yml)
         )
 
-    def publication_entry(self, view: EntryView) -> Markup:
+    def publication_entry(self, view: EntryView, with_image: bool = True) -> Markup:
         """A paper as one item of a list (`publication` in _publication.html), rendered once
-        per build: the home page, the publications page and the CV list the same entries."""
+        per build: the home page, the publications page and the CV list the same entries,
+        but the CV without the paper's figure (`with_image=False`)."""
         pub = view.source
-        entry = self._entries.get(pub.id)
+        key = (pub.id, with_image and view.image is not None)
+        entry = self._entries.get(key)
         if entry is None:
-            entry = self.env.get_template("_publication.html").module.publication(view)  # type: ignore[attr-defined]
-            self._entries[pub.id] = entry
+            template = self.env.get_template("_publication.html")
+            entry = template.module.publication(view, with_image)  # type: ignore[attr-defined]
+            self._entries[key] = entry
         return entry
 
     def publication_view(self, pub: Publication) -> EntryView:
@@ -268,7 +271,10 @@ class SiteRenderer:
         for section in self.site.cv_sections():
             if self.site.views(section):
                 parts.append(f"{'#' * heading_level} {Markup.escape(section.title)}")
-                parts.append(self.section(section.name, heading_level=heading_level + 1))
+                if section.layout == "publications":  # a CV lists papers without figures
+                    parts.append(self.publications(heading_level=heading_level + 1, images=False))
+                else:
+                    parts.append(self.section(section.name, heading_level=heading_level + 1))
         return Markup("\n\n".join(parts))
 
     def profile_card(self, name_as_heading: bool = False) -> str:
@@ -296,7 +302,10 @@ class SiteRenderer:
         year: int | None = None,
         heading_level: int = 2,
         filters: bool = False,
+        images: bool = True,
     ) -> str:
+        """The papers (the selected ones, or one year's), newest first, by year if asked; with
+        their figures unless `images=False` (the CV)."""
         section = self.site.section("publications")
         views = [
             v
@@ -317,6 +326,7 @@ class SiteRenderer:
             facets=self._facets(pubs) if filters and pubs else [],
             groups=groups,
             legend=author_marks(pubs),
+            images=images,
         )
 
     def awards(self, category: str | None = None, heading_level: int | None = 2) -> str:
