@@ -338,7 +338,7 @@ def start_social_cards(
     data_cards = config[_DATA_CARDS_KEY] = {"index.md": home}
     for page in pages:
         pub = site.publication_by_id[page.meta["publication"]]
-        data_cards[page.path] = cards.paper(pub, page.path)
+        data_cards[page.path] = cards.paper(pub, page.path, renderer.publication_view(pub).image)
     for card in data_cards.values():
         _place_card(config, cards, card)
     # Cards render on threads of their own from now on, while the pages build: the writer's
@@ -389,7 +389,12 @@ def page_head(page: Page, config: MkDocsConfig) -> None:
     # schema.org wants an absolute address: only with a site address.
     image = urljoin(config.site_url, card["path"]) if card and config.site_url else None
     if pub is not None:
-        head = renderer.publication_head(pub, page.canonical_url, config.site_url or "/", image)
+        # A paper's figure first (the largest copy published), then its card.
+        figure = renderer.publication_view(pub).image
+        images: str | list[str] | None = image
+        if figure is not None and config.site_url:
+            images = [urljoin(config.site_url, figure.url), *([image] if image else [])]
+        head = renderer.publication_head(pub, page.canonical_url, config.site_url or "/", images)
     elif page.is_homepage:
         head = renderer.home_head(page.canonical_url, image)
     else:

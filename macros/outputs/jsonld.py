@@ -4,9 +4,10 @@ for the home page.
 Only what the schema.org vocabulary allows (checked by scripts/validate.py): `isPartOf` takes a
 CreativeWork, so a venue is a `Periodical` (journals) or a `CreativeWork` (proceedings and
 the rest), never an `Event`; a thesis is a `Thesis` of its university. Google's recommended
-Article fields are filled where the data has them: `image` (the page's picture: pass its
-absolute URL as `image_url` to `SiteRenderer.publication_head`/`home_head`), `author.url`
-(the owner's site), `datePublished` (the year: publications have no finer date).
+Article fields are filled where the data has them: `image` (the page's picture, after a paper's
+figure if it has one: pass their absolute URLs as `image_url` to
+`SiteRenderer.publication_head`/`home_head`), `author.url` (the owner's site), `datePublished`
+(the year: publications have no finer date).
 """
 
 from __future__ import annotations
@@ -31,10 +32,11 @@ def scholarly_article(
     page_url: str | None,
     is_owner: Callable[[str], bool] = lambda name: False,
     owner_url: str | None = None,
-    image: str | None = None,
+    image: str | list[str] | None = None,
 ) -> dict[str, Any]:
     """The `ScholarlyArticle` of one publication; `page_url` is its absolute address,
-    `owner_url` the site's (the owner's `author.url`), `image` the page's picture."""
+    `owner_url` the site's (the owner's `author.url`), `image` the page's picture or pictures
+    (the paper's figure and its card)."""
     article: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",

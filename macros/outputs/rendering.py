@@ -377,12 +377,17 @@ class SiteRenderer:
         return f"{join_names([a.name for a in pub.authors])}. {pub.venue}, {pub.year}."
 
     def publication_head(
-        self, pub: Publication, page_url: str | None, site_url: str, image_url: str | None = None
+        self,
+        pub: Publication,
+        page_url: str | None,
+        site_url: str,
+        image_url: str | list[str] | None = None,
     ) -> str:
         """Google Scholar meta tags and JSON-LD for the <head> of a publication's page.
 
         `citation_pdf_url` only for a PDF published beside the page: Scholar ignores others.
-        `image_url` is the absolute address of the page's picture (its social card), if any.
+        `image_url` is the absolute address of the page's picture (its social card), if any, or
+        the addresses of its pictures (the paper's figure, then the card).
         """
         pdf = pub.links.pdf
         return self._render_html(

@@ -1,15 +1,16 @@
 """Social cards: the 1200 x 630 PNG a link preview shows for a page (`og:image`), made with Typst.
 
 A card is made from the data (the owner's name and position, the page's title; for a paper its
-title, authors and venue) through `templates/social_card.typ`, which gets it as JSON through
+title, authors, venue and figure) through `templates/social_card.typ`, which gets it as JSON through
 `sys.inputs`: text from data is printed as text and never read as Typst markup.
 
 Cards are cached by content in the project (`.cache/social/card-<hash>.png`). The hash covers the
-template, the card's data (the photo's file name holds the photo's own hash) and the Typst
-version, which fixes the fonts since system fonts are ignored. An unchanged site renders no
-card again; an edited template renders them all again. Missing cards are rendered in chunks, one
-Typst run of one page per card each, which costs a fraction of one run per card; the build's
-threads take chunks in turn (see `render_pending`), so a cold build keeps every core busy.
+template, the card's data (the file names of the photo and of a paper's figure hold their own
+hashes) and the Typst version, which fixes the fonts since system fonts are ignored. An unchanged
+site renders no card again; an edited template renders them all again. Missing cards are rendered
+in chunks, one Typst run of one page per card each, which costs a fraction of one run per card;
+the build's threads take chunks in turn (see `render_pending`), so a cold build keeps every core
+busy.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from urllib.parse import urlparse
 import typst
 
 from ..data.model import Publication
+from ..data.paper_images import PaperImage
 from ..data.sections import SiteData
 from .pdf_fonts import describe_character, find_font_dirs, missing_glyph_advice
 from .rendering import TEMPLATES_DIR
@@ -117,10 +119,25 @@ class SocialCards:
         alt = f"{title} – {self.site.profile.name}"
         return self._card(page_source, alt, kind="page", title=title)
 
-    def paper(self, pub: Publication, page_source: str) -> SocialCard:
-        """A paper's card: its title, authors and venue under the owner's name."""
+    def paper(
+        self, pub: Publication, page_source: str, image: PaperImage | None = None
+    ) -> SocialCard:
+        """A paper's card: its title, authors and venue under the owner's name, and its
+        figure (`image`, from the paper's view) beside them if it has one."""
         authors = [{"name": a.name, "owner": bool(self.is_owner(a.name))} for a in pub.authors]
         alt = f"{pub.title}. {', '.join(a.name for a in pub.authors)}. {pub.venue}, {pub.year}."
+        # The figure's file name holds the original's hash: a new figure is a new card.
+        figure = (
+            {
+                "figure": {
+                    "path": f"/{image.card}",
+                    "width": image.card_size[0],
+                    "height": image.card_size[1],
+                }
+            }
+            if image is not None
+            else {}
+        )
         return self._card(
             page_source,
             alt,
@@ -130,6 +147,7 @@ class SocialCards:
             venue=pub.venue,
             year=str(pub.year),
             badges=[b for b in (pub.venue_short, pub.award) if b],
+            **figure,
         )
 
     def _card(self, page_source: str, alt: str, **fields: Any) -> SocialCard:
