@@ -376,3 +376,46 @@ def test_every_entry_is_visible_without_javascript(
         assert all(entries.nth(i).is_visible() for i in range(entries.count())), path
         context.close()
     assert counts[0] == counts[1] > 0
+
+
+@pytest.mark.parametrize(
+    ("width", "density", "beside", "page_file"),
+    [(375, 2, False, "1280x800.webp"), (1280, 1, True, "640x400.webp")],
+    ids=["phone", "desktop"],
+)
+def test_a_papers_figure_sits_beside_it_or_above_it_on_a_phone(
+    browser: object, base_url: str, width: int, density: int, beside: bool, page_file: str
+) -> None:
+    """The lists stay readable: on a desktop the figure is a column left of the text, on a
+    375 px phone it stands above the text, which keeps the column's whole width; the browser
+    takes the file for its screen (2x on the phone), and nothing scrolls sideways."""
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, device_scale_factor=density
+    )
+    page = context.new_page()
+    page.goto(base_url + "publications/")
+    item = page.locator("#pub-vasquezthorn2025lattice")
+    item.scroll_into_view_if_needed()
+    img = item.locator(".pub-image img")
+    img.evaluate("image => image.decode()")
+    figure, title = img.bounding_box(), item.locator(".pub-title").bounding_box()
+    box = item.bounding_box()
+    assert (figure["width"], figure["height"]) == (160, 100)
+    if beside:
+        assert figure["x"] + figure["width"] < title["x"] and abs(figure["y"] - title["y"]) < 8
+    else:
+        assert figure["y"] + figure["height"] < title["y"]
+        assert title["x"] == box["x"] and title["width"] == box["width"]
+    assert img.evaluate("image => image.currentSrc").endswith(
+        f"-{160 * density}x{100 * density}.webp"
+    )
+    page.goto(base_url + "publications/vasquezthorn2025lattice/")
+    img = page.locator(".pub-page-image img")
+    img.evaluate("image => image.decode()")
+    column = page.locator(".pub-page").bounding_box()
+    shown = img.bounding_box()
+    assert shown["width"] == min(640, column["width"]) and shown["x"] >= column["x"]
+    assert img.evaluate("image => image.currentSrc").endswith(page_file)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    context.close()

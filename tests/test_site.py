@@ -59,6 +59,7 @@ NOT_SHOWN = {
     "publications",
     "bibtex",  # shown on the paper's own page (test_publications.py)
     "photo",  # an image, not text (tests/test_social_cards.py)
+    "image",  # a paper's figure: its alt text is an attribute (tests/test_paper_images.py)
 }
 DATE_FIELDS = {"start", "end", "date"}
 
@@ -173,7 +174,7 @@ def test_only_the_selected_papers_are_on_the_home_page(built_site: Build) -> Non
     pubs = built_site.data.publications
     assert {p.selected for p in pubs} == {True, False}
     page = built_site.page("")
-    listed = re.findall(r'<li class="pub" id="pub-([^"]+)"', page)
+    listed = re.findall(r'<li class="pub(?: pub--image)?" id="pub-([^"]+)"', page)
     assert listed == [p.id for p in sorted(pubs, key=lambda p: -p.year) if p.selected]
 
 

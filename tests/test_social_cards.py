@@ -277,7 +277,8 @@ def test_the_photo_is_on_the_pdf_only_if_asked(fixture_builds: TwoBuilds, tmp_pa
 
 
 def test_json_ld_names_the_card_as_the_image(built_site: Build) -> None:
-    """Google's recommended Article (and Person) `image`: the page's own social card."""
+    """Google's recommended Article (and Person) `image`: the page's own social card (after the
+    paper's figure, where it has one: tests/test_paper_images.py)."""
     pages = [built_site.site / "index.html", *built_site.site.glob("publications/*/index.html")]
     assert len(pages) > 1
     for path in pages:
@@ -285,7 +286,9 @@ def test_json_ld_names_the_card_as_the_image(built_site: Build) -> None:
         og = re.search(r'<meta property="og:image" content="([^"]+)"', page)
         ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
         assert og and ld, path
-        assert json.loads(ld.group(1))["image"] == html.unescape(og.group(1)), path
+        image = json.loads(ld.group(1))["image"]
+        card = image[-1] if isinstance(image, list) else image
+        assert card == html.unescape(og.group(1)), path
 
 
 # --- scripts beyond Typst's own fonts ------------------------------------------------------
