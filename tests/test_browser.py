@@ -409,6 +409,8 @@ def test_a_papers_figure_sits_beside_it_or_above_it_on_a_phone(
     assert img.evaluate("image => image.currentSrc").endswith(
         f"-{160 * density}x{100 * density}.webp"
     )
+    item.evaluate("item => { item.hidden = true; }")  # as the filters hide a paper
+    assert not item.is_visible(), "a paper with a figure stays visible when hidden"
     page.goto(base_url + "publications/vasquezthorn2025lattice/")
     img = page.locator(".pub-page-image img")
     img.evaluate("image => image.decode()")

@@ -320,7 +320,8 @@ def test_resized_copies_are_cached_and_a_new_figure_replaces_them(data_dir: Path
     assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == state
     resize_paper_images(pubs, project)  # unchanged: nothing written again
     assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == state
-    Image.new("RGB", (300, 200), (10, 200, 30)).save(data_dir / "images" / "wander.jpg")
+    # Another picture of the same size: only the hash tells the two apart.
+    Image.new("RGB", (400, 400), (10, 200, 30)).save(data_dir / "images" / "wander.jpg")
     second = resize_paper_images(pubs, project)
     assert second[WANDER].in_list.src != first[WANDER].in_list.src  # a new address
     assert second[LATTICE] == first[LATTICE]
@@ -335,7 +336,7 @@ def test_the_cards_cache_key_follows_the_figure(data_dir: Path) -> None:
     pub = site.publication_by_id[WANDER]
     cards = SocialCards(site, SiteRenderer(site).is_owner, project)
     before = resize_paper_images(site.publications, project)[WANDER]
-    Image.new("RGB", (300, 200), (10, 200, 30)).save(data_dir / "images" / "wander.jpg")
+    Image.new("RGB", (400, 400), (10, 200, 30)).save(data_dir / "images" / "wander.jpg")
     after = resize_paper_images(site.publications, project)[WANDER]
     keys = {cards.key(cards.paper(pub, "p.md", image)) for image in (None, before, after)}
     assert len(keys) == 3
