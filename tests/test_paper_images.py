@@ -241,6 +241,27 @@ def test_an_original_kept_under_docs_is_not_published_either(tmp_path: Path) -> 
     assert LATTICE in pictures(build.page("publications"))
 
 
+def test_a_persons_own_entry_template_from_before_figures_still_builds(tmp_path: Path) -> None:
+    """A copy of `_publication.html` in overrides/templates/ made before figures existed: its
+    `publication(view)` takes no second argument. The lists show no figure, the pages do."""
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    engine = (project / "macros" / "templates" / "_publication.html").read_text()
+    old = engine.replace('{% from "_image.html" import paper_picture %}\n', "")
+    old = old.replace("publication(view, with_image=true)", "publication(view)")
+    old = old.replace("{% set image = view.image if with_image else none %}", "")
+    old = re.sub(r"\{% if image %\}.*?\{% endif %\}", "", old, flags=re.S)
+    assert "image" not in old.split("{% macro publication")[1]
+    (project / "overrides" / "templates").mkdir(parents=True, exist_ok=True)
+    (project / "overrides" / "templates" / "_publication.html").write_text(old)
+    build = run_build(project, tmp_path / "site")
+    assert build.returncode == 0, build.output
+    assert pictures(build.page("publications")) == {}
+    assert [p.cls for p in pictures(build.page(f"publications/{LATTICE}"))[LATTICE]] == [
+        "pub-page-image"
+    ]
+
+
 # --- a site without figures -----------------------------------------------------------------
 
 

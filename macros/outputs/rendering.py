@@ -199,8 +199,9 @@ class SiteRenderer:
         key = (pub.id, with_image and view.image is not None)
         entry = self._entries.get(key)
         if entry is None:
-            template = self.env.get_template("_publication.html")
-            entry = template.module.publication(view, with_image)  # type: ignore[attr-defined]
+            macro = self.env.get_template("_publication.html").module.publication  # type: ignore[attr-defined]
+            # A person's own copy from before figures takes the view alone (and shows none).
+            entry = macro(view, with_image) if "with_image" in macro.arguments else macro(view)
             self._entries[key] = entry
         return entry
 
