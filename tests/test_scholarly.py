@@ -78,7 +78,9 @@ def cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def data_bytes(project: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((project / "data").iterdir())}
+    """Every file under data/ (the papers' figures in data/images/ too), by its path there."""
+    data = project / "data"
+    return {p.relative_to(data).as_posix(): p.read_bytes() for p in data.rglob("*") if p.is_file()}
 
 
 def serve_counts(services: FakeServices, *s2: Answer) -> None:
