@@ -155,6 +155,14 @@ def make_fork(destination: Path, release: str | None = OLD_RELEASE) -> Path:
     return destination
 
 
+def next_version() -> str:
+    """A version above this checkout's newest (a fork's checkout may be a 'next' already)."""
+    from macros.commands.release import release_notes
+
+    notes = release_notes((ROOT / "CHANGELOG.md").read_text(encoding="utf-8"))
+    return f"{int(notes[0][0].split('.')[0]) + 1}.0.0" if notes else "1.0.0"
+
+
 def make_next_release(destination: Path) -> Path:
     """A newer release than this checkout: the same engine with one template changed and a
     changelog entry, in a git repository of its own."""
@@ -170,7 +178,9 @@ def make_next_release(destination: Path) -> Path:
     text = changelog.read_text()
     first = text.index("\n## ")
     changelog.write_text(
-        text[: first + 1] + "## 99.0.0 - next\n\n- A template changed.\n\n" + text[first + 1 :]
+        text[: first + 1]
+        + f"## {next_version()} - next\n\n- A template changed.\n\n"
+        + text[first + 1 :]
     )
     commit_all(destination, "The next release")
     return destination
@@ -221,7 +231,8 @@ def upgrade_fork(folder: Path) -> tuple[Path, list[str]]:
         return fork, [f"upgrade NEXT: exit {second.returncode}\n{second.stdout}{second.stderr}"]
     if person_files(fork) != before:
         problems.append("upgrade NEXT changed a file of the person")
-    if "99.0.0" not in second.stdout or "A template changed." not in second.stdout:
+    notes = f"{next_version()} - next"
+    if notes not in second.stdout or "A template changed." not in second.stdout:
         problems.append(f"upgrade NEXT printed no release notes:\n{second.stdout}")
     template = (fork / "macros" / "templates" / "entries.html").read_text()
     if "changed in the next release" not in template:

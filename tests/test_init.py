@@ -436,7 +436,7 @@ def test_the_old_owners_pages_and_styles_go_and_docs_keeps_a_gitkeep(
     (owned / "docs" / "papers").mkdir()
     (owned / "docs" / "papers" / "old-owner.pdf").write_bytes(b"%PDF-1.4 the old owner's paper")
     (owned / "docs" / "index.md").write_text("# The old owner's own home page\n")
-    (owned / "overrides" / "assets").mkdir(parents=True)
+    (owned / "overrides" / "assets").mkdir(parents=True, exist_ok=True)  # a fork may have it
     (owned / "overrides" / "assets" / "extra.css").write_text("body { color: teal; }\n")
     code, output = command(owned, "--dblp", INIT_DBLP, capsys=capsys)
     assert code == 0, output
