@@ -75,7 +75,7 @@ def _describe(error: dict[str, Any], model_fields: Iterable[str] | None) -> str:
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
-    if "input" in error and kind not in ("missing",):
+    if "input" in error and kind not in ("missing", "formula"):  # a formula's error holds it
         shown = repr(error["input"])
         if len(shown) > 80:
             shown = shown[:77] + "..."
@@ -189,6 +189,7 @@ def _validation_problems(
     raw: Any,
     positions: Positions,
     is_list: bool,
+    text: str = "",
 ) -> list[DataProblem]:
     problems: list[DataProblem] = []
     seen: set[tuple[Any, ...]] = set()
@@ -207,6 +208,8 @@ def _validation_problems(
                 entry = _entry_label(section, rest[0], entries[rest[0]])
                 field_loc = rest[1:]
         line, column = _position(positions, loc, item["type"] == "extra_forbidden")
+        if item["type"] == "formula":  # the formula's own line, in a text of many lines
+            line, column = _formula_position(text, item["ctx"]["tex"], line, column, positions)
         allowed = _fields_at(model, loc[:-1]) if item["type"] == "extra_forbidden" else None
         field = ".".join(str(p) if isinstance(p, str) else f"[{p + 1}]" for p in field_loc) or None
         if field:
@@ -218,6 +221,24 @@ def _validation_problems(
         seen.add(key)
         problems.append(DataProblem(file, line, column, message, entry, field))
     return sorted(problems, key=lambda problem: (problem.line or 0, problem.column or 0))
+
+
+def _formula_position(
+    text: str, tex: str, line: int | None, column: int | None, positions: Positions
+) -> tuple[int | None, int | None]:
+    """Where the formula's first line is written in the field (from its line to the next
+    value's); the field's own position where the file spells it otherwise (escapes in a
+    double-quoted string)."""
+    first = next((part.strip() for part in tex.splitlines() if part.strip()), "")
+    if not first or line is None:
+        return line, column
+    lines = text.splitlines()
+    end = min((at[0] for at in positions.values() if at[0] > line), default=len(lines) + 1)
+    for number in range(line, end):
+        found = lines[number - 1].find(first, (column or 1) - 1 if number == line else 0)
+        if found >= 0:
+            return number, found + 1
+    return line, column
 
 
 def _read_yaml(path: Path, display: str) -> tuple[Any, Positions]:
@@ -278,7 +299,9 @@ def _load_file(path: Path, name: str, display: str) -> tuple[Any, Positions]:
         return adapter.validate_python(raw), positions
     except ValidationError as error:
         raise DataError(
-            _validation_problems(display, name, model, error, raw, positions, is_list)
+            _validation_problems(
+                display, name, model, error, raw, positions, is_list, path.read_text("utf-8")
+            )
         ) from None
 
 

@@ -20,7 +20,10 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
+from ..views.formulas import FormulaError
+from ..views.markup import check_formulas
 from .paper_pdf import is_local, published_path
 from .safe_values import (
     check_doi,
@@ -89,9 +92,25 @@ PartialDate = Annotated[
         }
     ),
 ]
-# Text rendered with Markdown (bold, italics, links); raw HTML in it is shown as text.
+
+
+def _check_formulas(value: str) -> str:
+    """Refuse a field whose formula cannot be rendered, where the loader can say its file,
+    line, entry and field (the error type `formula` is shown without the field's whole text)."""
+    try:
+        check_formulas(value)
+    except FormulaError as error:
+        context = {"message": str(error), "tex": error.tex}
+        raise PydanticCustomError("formula", "{message}", context) from None
+    return value
+
+
+# Text rendered with Markdown (bold, italics, links, $formulas$); raw HTML in it is shown as text.
 MarkdownText = Annotated[
-    str, Field(min_length=1, json_schema_extra={"format": "markdown"}), AfterValidator(check_text)
+    str,
+    Field(min_length=1, json_schema_extra={"format": "markdown"}),
+    AfterValidator(check_text),
+    AfterValidator(_check_formulas),
 ]
 # One line of text (names, titles); `MultilineText` may hold line breaks. Neither may hold
 # control characters, noncharacters or bidi overrides (see safe_values).

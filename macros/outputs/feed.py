@@ -65,7 +65,8 @@ def news_feed(site: SiteData, site_url: str) -> str:
         entry.id(entry_id(site_url, key))
         entry.title(markdown_plain(item.text))
         entry.link(href=site_url)
-        entry.content(str(markdown_inline(item.text)), type="html")
+        # Formulas as their TeX: feed readers show MathML unevenly, and some strip it.
+        entry.content(str(markdown_inline(item.text, as_mathml=False)), type="html")
         entry.published(time)
         entry.updated(time)
     feed.updated(order[-1][0] if order else datetime(1970, 1, 1, tzinfo=UTC))
