@@ -61,7 +61,9 @@ on_page_markdown = CombinedEvent(_check_page_source, _finish_page_source)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return _plugin().restore_html(html, config)
+    plugin = _plugin()
+    plugin.formula_titles_as_tex(page)
+    return plugin.restore_html(html, config)
 
 
 def on_page_context(
@@ -72,6 +74,10 @@ def on_page_context(
     plugin.page_head(page, config)  # after the card: JSON-LD names it as the page's image
     plugin.add_search_entry(page, config)
     return context
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return _plugin().render_math(output, page, config)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -6,7 +6,9 @@ in the package imports MkDocs.
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import shutil
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,6 +25,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
 
 from ..data.data_files import collision_problems, written_path
 from ..data.loader import DataError, load_site_data
@@ -41,6 +44,7 @@ from ..outputs.social_cards import (
     SocialCardError,
     SocialCards,
 )
+from ..views.formulas import FormulaError, mathml_of_page
 
 _SITE_DATA_KEY = "homepage_site_data"
 _RENDERER_KEY = "homepage_renderer"
@@ -418,6 +422,67 @@ def add_search_entry(page: Page, config: MkDocsConfig) -> None:
 def restore_html(html: str, config: MkDocsConfig) -> str:
     """Put the HTML that macros kept out of Markdown back into the converted page."""
     return renderer_for(config).stash.restore(html)
+
+
+# --- formulas ------------------------------------------------------------------------------
+
+# What pymdownx.arithmatex (`generic: true`) leaves of a formula: its TeX, escaped, in
+# \(...\) in a span or \[...\] in a div.
+_ARITHMATEX = re.compile(
+    r'<(?P<tag>span|div) class="arithmatex">\\(?P<open>[(\[])(?P<tex>.*?)\\[)\]]</(?P=tag)>', re.S
+)
+MATH_FONT = "assets/fonts/lm-math-subset.woff2"  # macros/theme/, made by scripts/make_math_font.py
+
+
+def render_math(output: str, page: Page, config: MkDocsConfig) -> str:
+    """The page's formulas as MathML (those of its Markdown, which arithmatex found; those of
+    data fields are MathML already), and the math font in its head when it has any.
+
+    Done on the finished page, so a formula is converted wherever the page shows it (a blog
+    index's excerpts too), and the font goes only to pages that draw a formula."""
+    if 'class="arithmatex">\\' in output:
+        found = list(_ARITHMATEX.finditer(output))
+        formulas = [(html.unescape(m["tex"]).strip(), m["open"] == "[") for m in found]
+        try:
+            converted = iter(mathml_of_page(formulas))
+        except FormulaError as error:
+            raise PluginError(f"{_formula_place(page, error.tex)}: {error}") from None
+
+        def replace(match: re.Match[str]) -> str:
+            mathml = next(converted)
+            return f'<div class="arithmatex">{mathml}</div>' if match["tag"] == "div" else mathml
+
+        output = _ARITHMATEX.sub(replace, output)
+    if "<math" in output:
+        font = get_relative_url(MATH_FONT, page.url)
+        head = renderer_for(config).math_head(font)
+        output = output.replace("</head>", f"{head}\n</head>", 1)
+    return output
+
+
+_INLINE_TEX = re.compile(r"\\\((.+?)\\\)", re.S)
+
+
+def formula_titles_as_tex(page: Page) -> None:
+    """Headings' formulas as `$TeX$` in the table of contents and the page's title (the
+    <title>, link previews, social card), which are text: arithmatex leaves them as \\(...\\)."""
+    items = list(page.toc)
+    while items:
+        item = items.pop()
+        item.title = _INLINE_TEX.sub(r"$\1$", item.title)
+        items.extend(item.children)
+    title = page.title
+    if "title" not in page.meta and title and _INLINE_TEX.search(title):
+        page.meta["title"] = _INLINE_TEX.sub(r"$\1$", title)
+
+
+def _formula_place(page: Page, tex: str) -> str:
+    """`docs/<page>:<line>` of a formula: the line its TeX starts on in the page's file."""
+    first = next((part.strip() for part in tex.splitlines() if part.strip()), tex)
+    source = page.file.content_string if page.file.abs_src_path else ""
+    found = source.find(first) if first else -1
+    where = config_docs_name(page)
+    return f"{where}:{source.count(chr(10), 0, found) + 1}" if found >= 0 else where
 
 
 def _page_line(page: Page, markdown: str, line_in_markdown: int) -> str:

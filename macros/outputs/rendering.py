@@ -407,6 +407,11 @@ class SiteRenderer:
         """JSON-LD `Person` for the <head> of the home page; `image_url` as for a paper."""
         return self._render_html("home_head.html", jsonld=person(self.site, site_url, image_url))
 
+    def math_head(self, font_url: str) -> str:
+        """The math font's `@font-face` and `math` rule, for the <head> of a page with formulas
+        (`font_url` relative to the page)."""
+        return self._render_html("math_head.html", font_url=font_url)
+
     # --- helpers ------------------------------------------------------------------------
 
     def _facets(self, pubs: list[Publication]) -> list[tuple[str, str, list[tuple[str, str, int]]]]:
