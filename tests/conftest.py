@@ -26,6 +26,8 @@ PERSON_PARTS = ("mkdocs.yml", "docs", "overrides")
 FIXTURE_SITE = ROOT / "tests" / "fixtures" / "settings"
 # The fictional person most tests run on: every section, with the edge cases a real record has.
 FIXTURE_DATA = ROOT / "tests" / "fixtures" / "person" / "data"
+# Formulas added to the fixture person for the math tests (see `math_project`).
+MATH_FIXTURE = ROOT / "tests" / "fixtures" / "math"
 # The person scripts/fork_check.py puts in data/ (the owner, in that fork).
 FORK_DATA = ROOT / "tests" / "fixtures" / "fork" / "data"
 # The fixture person's strings the tests look for, in one place.
@@ -121,6 +123,38 @@ def run_build(project: Path, site: Path, strict: bool = True) -> Build:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The project with the fictional person's data, built once strictly."""
     project = copy_project(tmp_path_factory.mktemp("person"))
+    build = run_build(project, project / "site")
+    assert build.returncode == 0, build.output
+    return build
+
+
+def math_project(destination: Path) -> Path:
+    """The fixture person with formulas: a page of them in the nav (docs/maths.md), a paper
+    whose summary and abstract have some, a news item on top and a line of the bio."""
+    project = copy_project(destination)
+    shutil.copy(MATH_FIXTURE / "maths.md", project / "docs" / "maths.md")
+    settings = project / "mkdocs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "  - maths.md\n")
+    data = project / "data"
+    papers = data / "publications.yml"
+    papers.write_text(
+        papers.read_text(encoding="utf-8") + (MATH_FIXTURE / "publication.yml").read_text()
+    )
+    news = data / "news.yml"
+    news.write_text((MATH_FIXTURE / "news.yml").read_text() + news.read_text(encoding="utf-8"))
+    profile = data / "profile.yml"
+    profile.write_text(
+        profile.read_text(encoding="utf-8").replace(
+            "stay as text.\n", "stay as text. My queues wait $\\mathcal{O}(1)$ steps.\n", 1
+        )
+    )
+    return project
+
+
+@pytest.fixture(scope="session")
+def math_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The fixture person with formulas in a page and in the data, built once strictly."""
+    project = math_project(tmp_path_factory.mktemp("math"))
     build = run_build(project, project / "site")
     assert build.returncode == 0, build.output
     return build
