@@ -252,6 +252,42 @@ def test_filters_after_instant_navigation(browser: object, instant_url: str) -> 
     assert watched.errors == [], watched.errors
 
 
+@pytest.fixture(scope="module")
+def math_url(math_site: Build) -> Iterator[str]:
+    yield from serve(math_site.site)
+
+
+# The height of the first <mo> that holds "(" under the elements `selector` finds.
+PAREN_HEIGHT = """selector => [...document.querySelectorAll(selector + ' mo')]
+    .find(mo => mo.textContent === '(').getBoundingClientRect().height"""
+
+
+def test_formulas_draw_with_the_sites_math_font(browser: object, math_url: str) -> None:
+    """A page with formulas fetches the math font from the site itself (nothing from another
+    host), draws its formulas with it, and its brackets stretch; a page without formulas
+    fetches no font."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watched = Watched(page, math_url)
+    fonts: list[str] = []
+    page.on("request", lambda r: fonts.append(r.url) if r.resource_type == "font" else None)
+    page.goto(math_url + "maths/", wait_until="networkidle")
+    assert page.evaluate("document.fonts.ready.then(() => true)")
+    assert fonts == [math_url + "assets/fonts/lm-math-subset.woff2"]
+    assert page.evaluate("""[...document.fonts].some(
+        f => f.family.replace(/"/g, '') === 'LM Math Web Subset' && f.status === 'loaded')""")
+    family = page.evaluate("getComputedStyle(document.querySelector('article math')).fontFamily")
+    assert family.startswith('"LM Math Web Subset"'), family
+    # \left( around a fraction, against the ( of \mathcal{O}(n) in the news item below it.
+    stretched = page.evaluate(PAREN_HEIGHT, "article div.arithmatex")
+    plain = page.evaluate(PAREN_HEIGHT, "article .news-text")
+    assert stretched > 1.5 * plain, (stretched, plain)
+    page.goto(math_url + "talks/", wait_until="networkidle")
+    assert fonts == [math_url + "assets/fonts/lm-math-subset.woff2"]  # nothing more
+    context.close()
+    assert watched.errors == [] and watched.foreign == []
+
+
 def test_everything_is_visible_without_javascript(browser: object, base_url: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
