@@ -6,7 +6,6 @@ in the package imports MkDocs.
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import shutil
@@ -44,7 +43,7 @@ from ..outputs.social_cards import (
     SocialCardError,
     SocialCards,
 )
-from ..views.formulas import FormulaError, mathml_of_page
+from ..views.formulas import FormulaError, page_formulas_to_mathml
 
 _SITE_DATA_KEY = "homepage_site_data"
 _RENDERER_KEY = "homepage_renderer"
@@ -426,11 +425,6 @@ def restore_html(html: str, config: MkDocsConfig) -> str:
 
 # --- formulas ------------------------------------------------------------------------------
 
-# What pymdownx.arithmatex (`generic: true`) leaves of a formula: its TeX, escaped, in
-# \(...\) in a span or \[...\] in a div.
-_ARITHMATEX = re.compile(
-    r'<(?P<tag>span|div) class="arithmatex">\\(?P<open>[(\[])(?P<tex>.*?)\\[)\]]</(?P=tag)>', re.S
-)
 MATH_FONT = "assets/fonts/lm-math-subset.woff2"  # macros/theme/, made by scripts/make_math_font.py
 
 
@@ -440,19 +434,10 @@ def render_math(output: str, page: Page, config: MkDocsConfig) -> str:
 
     Done on the finished page, so a formula is converted wherever the page shows it (a blog
     index's excerpts too), and the font goes only to pages that draw a formula."""
-    if 'class="arithmatex">\\' in output:
-        found = list(_ARITHMATEX.finditer(output))
-        formulas = [(html.unescape(m["tex"]).strip(), m["open"] == "[") for m in found]
-        try:
-            converted = iter(mathml_of_page(formulas))
-        except FormulaError as error:
-            raise PluginError(f"{_formula_place(page, error.tex)}: {error}") from None
-
-        def replace(match: re.Match[str]) -> str:
-            mathml = next(converted)
-            return f'<div class="arithmatex">{mathml}</div>' if match["tag"] == "div" else mathml
-
-        output = _ARITHMATEX.sub(replace, output)
+    try:
+        output = page_formulas_to_mathml(output)
+    except FormulaError as error:
+        raise PluginError(f"{_formula_place(page, error.tex)}: {error}") from None
     if "<math" in output:
         font = get_relative_url(MATH_FONT, page.url)
         head = renderer_for(config).math_head(font)

@@ -10,6 +10,7 @@ whatever a later math-core emits.
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from collections.abc import Sequence
@@ -43,8 +44,9 @@ _ATTRIBUTES |= {
     "href": re.compile(r"#eq-[A-Za-z0-9_:.-]*"),  # \eqref: a formula on the same page only
     "style": re.compile(r"[a-z -]+:[A-Za-z0-9 #%.-]+;?(\s*[a-z -]+:[A-Za-z0-9 #%.-]+;?)*"),
 }
-_TAG = re.compile(r'<(/?)([a-z]+)((?:\s+[a-z-]+="[^"<>]*")*)\s*(/?)>')
-_ATTRIBUTE = re.compile(r'\s+([a-z-]+)="([^"]*)"')
+_TAG = re.compile(r"<(/?)([a-z]+)([^<>]*)>")
+_ATTRIBUTE_LIST = re.compile(r'(?:\s+[a-z-]+="[^"<>]*")*\s*/?')
+_ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
 _OFFSET = re.compile(r"^(\d+): ")
 ID_PREFIX = "eq-"  # \label{x} becomes id="eq-x", apart from the headings' anchors
 
@@ -92,23 +94,29 @@ def check_mathml(mathml: str, tex: str, display: bool) -> Markup:
     with values that cannot start a script or a request; else a FormulaError."""
     if not (mathml.startswith("<math") and mathml.endswith("</math>")):
         raise FormulaError(tex, display, "math-core gave no <math> element")
-    position = 0
-    for tag in _TAG.finditer(mathml):
-        if "<" in mathml[position : tag.start()] or ">" in mathml[position : tag.start()]:
-            break
-        position = tag.end()
-        name = tag[2]
+    tags = _TAG.findall(mathml)
+    # Text is escaped: every < and > belongs to a tag the pattern read.
+    if mathml.count("<") != len(tags) or mathml.count(">") != len(tags):
+        raise FormulaError(tex, display, "math-core wrote markup the site does not allow")
+    for _, name, attributes in tags:
         if name not in _ELEMENTS:
             raise FormulaError(tex, display, f"math-core wrote a <{name}> element")
-        for attribute, value in _ATTRIBUTE.findall(tag[3]):
-            allowed = _ATTRIBUTES.get(attribute)
-            if allowed is None or not allowed.fullmatch(value):
-                raise FormulaError(
-                    tex, display, f'math-core wrote {attribute}="{value}" on <{name}>'
-                )
-    if "<" in mathml[position:] or ">" in mathml[position:]:
-        raise FormulaError(tex, display, "math-core wrote markup the site does not allow")
+        if attributes and attributes not in _SEEN_ATTRIBUTES:
+            _check_attributes(attributes, name, tex, display)
     return Markup(mathml)
+
+
+_SEEN_ATTRIBUTES: set[str] = set()  # a formula has few distinct attribute lists: check each once
+
+
+def _check_attributes(attributes: str, name: str, tex: str, display: bool) -> None:
+    if not _ATTRIBUTE_LIST.fullmatch(attributes):
+        raise FormulaError(tex, display, f"math-core wrote <{name}{attributes}>")
+    for attribute, value in _ATTRIBUTE.findall(attributes):
+        allowed = _ATTRIBUTES.get(attribute)
+        if allowed is None or not allowed.fullmatch(value):
+            raise FormulaError(tex, display, f'math-core wrote {attribute}="{value}" on <{name}>')
+    _SEEN_ATTRIBUTES.add(attributes)
 
 
 @lru_cache(maxsize=8192)  # a summary shows on several pages; convert it once
@@ -136,3 +144,28 @@ def mathml_of_page(formulas: Sequence[tuple[str, bool]]) -> list[Markup]:
         check_mathml(out, tex, display)
         for out, (tex, display) in zip(converted, formulas, strict=True)
     ]
+
+
+# What pymdownx.arithmatex (`generic: true`) leaves of a page's formula: its TeX, escaped, in
+# \(...\) in a span or \[...\] in a div.
+_ARITHMATEX = re.compile(
+    r'<(?P<tag>span|div) class="arithmatex">\\(?P<open>[(\[])(?P<tex>.*?)\\[)\]]</(?P=tag)>', re.S
+)
+
+
+def page_formulas_to_mathml(page_html: str) -> str:
+    """A page's HTML with the formulas arithmatex found turned into MathML (a displayed one
+    stays in its div, which Material scrolls when it is wide); FormulaError for the first
+    that cannot be rendered."""
+    if 'class="arithmatex">\\' not in page_html:
+        return page_html
+    found = list(_ARITHMATEX.finditer(page_html))
+    converted = iter(
+        mathml_of_page([(html.unescape(m["tex"]).strip(), m["open"] == "[") for m in found])
+    )
+
+    def replace(match: re.Match[str]) -> str:
+        mathml = next(converted)
+        return f'<div class="arithmatex">{mathml}</div>' if match["tag"] == "div" else mathml
+
+    return _ARITHMATEX.sub(replace, page_html)

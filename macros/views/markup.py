@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -112,19 +112,11 @@ def markdown_plain(text: str | None) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", rendered)).split())
 
 
-def _tokens(tokens: Sequence[Token]) -> Iterator[Token]:
-    for token in tokens:
-        yield token
-        yield from _tokens(token.children or ())
-
-
 def check_formulas(text: str) -> None:
     """Raise FormulaError for the first formula of a field that cannot be shown, so that the
     data is refused when it is read (with its file and line) rather than a page failing later.
-    Both readings are checked: a field may be shown as a block or as one line."""
-    if "$" not in text:
-        return
-    parser = _parser(True)
-    for token in _tokens([*parser.parse(text), *parser.parseInline(text)]):
-        if token.type in ("math_inline", "math_block"):
-            mathml(token.content.strip(), token.type == "math_block")
+    Both renderings are made, as a field may be shown as a block or as one line; they are
+    cached, so the pages then take them for free."""
+    if "$" in text:
+        markdown_block(text)
+        markdown_inline(text)
