@@ -82,7 +82,7 @@ def make_project(directory: Path, count: int) -> None:
         source = ROOT / part
         if source.is_dir():
             shutil.copytree(source, directory / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
+        elif source.exists():  # overrides/ is the person's, and most sites have none
             shutil.copy2(source, directory / part)
     (directory / "data" / "publications.yml").write_text(synthetic_publications(count))
 
