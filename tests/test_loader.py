@@ -132,11 +132,11 @@ def test_bad_values_name_file_line_and_field(
 
 
 def test_a_value_of_no_type_of_a_union_names_the_field_as_written(data_dir: Path) -> None:
-    """`details` is text or a list of texts: a mapping is neither, said of `details` itself
-    (never of pydantic's names for the union's members)."""
-    replace(data_dir / "service.yml", "details: Reviewed **six** papers.", "details: {a: 1}")
+    """`details` is text or a list of texts: a number is neither, said of `details` itself
+    (never of pydantic's names for the union's members). (A mapping is text per language.)"""
+    replace(data_dir / "service.yml", "details: Reviewed **six** papers.", "details: 12")
     found = problems(data_dir)
-    line = line_of(data_dir / "service.yml", "details: {a: 1}")
+    line = line_of(data_dir / "service.yml", "details: 12")
     assert [p.split(": field ")[1].split(":")[0] for p in found] == ["'details'", "'details'"]
     assert all(p.startswith(f"data/service.yml:{line}:") for p in found), found
     assert "valid string" in found[0] and "valid list" in found[1], found

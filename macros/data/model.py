@@ -24,6 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from ..views.formulas import FormulaError
 from ..views.markup import check_formulas
+from .languages import FREE_TEXT, LanguageCode
 from .paper_pdf import is_local, published_path
 from .safe_values import (
     check_doi,
@@ -106,16 +107,34 @@ def _check_formulas(value: str) -> str:
 
 
 # Text rendered with Markdown (bold, italics, links, $formulas$); raw HTML in it is shown as text.
+# Text rendered with Markdown (bold, italics, links); raw HTML in it is shown as text.
+# Free text (`FREE_TEXT`) may be given per language in data/: `{en: ..., zh: ...}` (see
+# languages.py); the loader resolves it, so the models only ever hold one string.
 MarkdownText = Annotated[
     str,
     Field(min_length=1, json_schema_extra={"format": "markdown"}),
     AfterValidator(check_text),
     AfterValidator(_check_formulas),
+    FREE_TEXT,
 ]
 # One line of text (names, titles); `MultilineText` may hold line breaks. Neither may hold
 # control characters, noncharacters or bidi overrides (see safe_values).
-Text = Annotated[str, Field(min_length=1), AfterValidator(check_line)]
-MultilineText = Annotated[str, Field(min_length=1), AfterValidator(check_text)]
+Text = Annotated[str, Field(min_length=1), AfterValidator(check_line), FREE_TEXT]
+MultilineText = Annotated[str, Field(min_length=1), AfterValidator(check_text), FREE_TEXT]
+# The same rules for text that is the same in every language: a file path, the spellings an
+# author list is matched against, a BibTeX entry.
+Line = Annotated[str, Field(min_length=1), AfterValidator(check_line)]
+Lines = Annotated[str, Field(min_length=1), AfterValidator(check_text)]
+
+
+def _unique_languages(value: list[str]) -> list[str]:
+    repeated = sorted({code for code in value if value.count(code) > 1})
+    if repeated:
+        raise ValueError(f"{', '.join(repeated)} listed more than once")
+    return value
+
+
+Languages = Annotated[list[LanguageCode], Field(min_length=1), AfterValidator(_unique_languages)]
 
 
 class Entry(BaseModel):
@@ -177,6 +196,12 @@ class SiteSettings(Entry):
     description: Text | None = Field(
         default=None, description="One or two sentences for search engines and link previews."
     )
+    languages: Languages | None = Field(
+        default=None,
+        description="The site's languages, the default first, e.g. [en, zh]: every text field"
+        " may then be given per language ({en: ..., zh: ...}). Without it the site is in"
+        " English.",
+    )
     cv_sections: list[Identifier] = Field(
         default_factory=list,
         description="Names of the CV's sections (data file names, and 'interests') in the order"
@@ -187,7 +212,7 @@ class SiteSettings(Entry):
 class ProfilePhoto(Entry):
     """A photo of the person: on the home page and the social cards (macros/data/photo.py)."""
 
-    file: Text = Field(
+    file: Line = Field(
         description="A JPEG, PNG or WebP file inside the project, relative to the folder of "
         "mkdocs.yml, e.g. data/images/photo.jpg."
     )
@@ -197,7 +222,7 @@ class ProfilePhoto(Entry):
 
 class Profile(Entry):
     name: Text
-    name_variants: list[Text] = Field(
+    name_variants: list[Line] = Field(
         default_factory=list,
         description="Other spellings in author lists (e.g. 'A. Lovelace'); all are highlighted.",
     )
@@ -295,7 +320,7 @@ class PublicationImage(Entry):
     """A figure of the paper (a teaser): beside it in the lists, on its page and its social
     card, never on the CV (macros/data/paper_images.py)."""
 
-    file: Text = Field(
+    file: Line = Field(
         description="A JPEG, PNG or WebP file inside the project, relative to the folder of "
         "mkdocs.yml, e.g. data/images/teaser.png. Only resized copies are published."
     )
@@ -304,6 +329,7 @@ class PublicationImage(Entry):
         AfterValidator(_check_alt),
         AfterValidator(check_line),
         Field(json_schema_extra={"minLength": 1}),
+        FREE_TEXT,
     ] = Field(description="What the figure shows, for screen readers (required, not empty).")
 
 
@@ -331,7 +357,7 @@ class Publication(Entry):
         description="A figure shown beside the paper in the lists, on its page and on its"
         " social card: {file, alt}.",
     )
-    bibtex: MultilineText | None = Field(
+    bibtex: Lines | None = Field(
         default=None,
         description="A BibTeX entry to publish instead of the generated one (e.g. from DBLP).",
     )
@@ -374,7 +400,9 @@ class Teaching(Entry):
     institution: Text
     term: Literal["Spring", "Summer", "Fall", "Winter"] | None = None
     year: Year
-    role: Text = "Teaching Assistant"
+    role: Text | None = Field(
+        default=None, description="Your role; without it, 'Teaching Assistant' (in words)."
+    )
     instructors: list[Text] = Field(default_factory=list)
     details: MarkdownText | None = None
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from .languages import LANGUAGE_CODE_MARK, MATERIAL_LANGUAGES
 from .model import CustomSection, Profile
 from .sections import MAPPING_FILES, PROFILE_FILE, SECTION_FILES
 
@@ -28,9 +29,32 @@ def _shapes() -> dict[str, Any]:
     return shapes
 
 
+_LANGUAGE_CODE = {
+    "enum": sorted(MATERIAL_LANGUAGES),
+    "description": "A language Material for MkDocs has a theme translation for.",
+}
+
+
+def _refer_to_languages(schema: Any) -> tuple[Any, bool]:
+    """The schema with each language-code mark replaced by a reference to one list of the
+    codes, and whether there was one."""
+    if schema == LANGUAGE_CODE_MARK:
+        return {"$ref": "#/$defs/LanguageCode"}, True
+    if isinstance(schema, dict):
+        pairs = [(key, *_refer_to_languages(value)) for key, value in schema.items()]
+        return {key: value for key, value, _ in pairs}, any(used for _, _, used in pairs)
+    if isinstance(schema, list):
+        items = [_refer_to_languages(value) for value in schema]
+        return [value for value, _ in items], any(used for _, used in items)
+    return schema, False
+
+
 def section_schema(name: str) -> dict[str, Any]:
-    """The JSON Schema of one data file (a mapping, or a list of entries)."""
-    schema = TypeAdapter(_shapes()[name]).json_schema()
+    """The JSON Schema of one data file (a mapping, or a list of entries); every free-text
+    field takes its text, or a mapping from language code to text."""
+    schema, languages = _refer_to_languages(TypeAdapter(_shapes()[name]).json_schema())
+    if languages:
+        schema.setdefault("$defs", {})["LanguageCode"] = _LANGUAGE_CODE
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = (
         "a section of your own (data/<name>.yml)"

@@ -1,10 +1,12 @@
 """The section registry: every section of the site declared once.
 
 A section is a data file (`data/<name>.yml`) with an entry model, the fields that name an entry
-in error messages, a heading, a place on the CV, a layout (which template shows it on the web and
+in error messages, a place on the CV, a layout (which template shows it on the web and
 which block of `cv.typ` prints it) and a place in JSON Resume. The loader, the JSON Schemas,
 the macros, the web CV, the PDF CV and cv.json all read this table, so a section it knows
-cannot be missing from one of them by accident.
+cannot be missing from one of them by accident. A built-in section's heading and empty note
+are words of the site's language (`words.sections.<name>`, `words.empty.<name>`): `SiteData`
+hands out the sections with them filled in.
 
 Sections a user defines in data alone (a file with `title` and `entries`) get the same shape
 from `custom_section`, with the generic entry model and view.
@@ -34,6 +36,8 @@ from ..views.views import (
     talk_view,
     teaching_view,
 )
+from ..views.words import ENGLISH, Words
+from .languages import DEFAULT_LANGUAGES
 from .metrics import Metrics
 from .model import (
     Award,
@@ -64,14 +68,17 @@ ResumePlace = Literal[
 @dataclass(frozen=True)
 class Section:
     name: str  # data/<name>.yml; also the name `section()` takes and the CV's anchor
-    title: str  # heading on the CV (web and PDF)
     model: type[Entry]  # the model of one entry
     view: ViewFunction  # how an entry is shown, on every output
     layout: Layout = "entries"
     label_keys: tuple[str, ...] = ("title", "name")  # fields that name an entry in errors
     resume: ResumePlace | None = None
     on_cv: bool = True
-    empty_note: str = "Nothing here yet."  # shown where a page lists the section and it is empty
+    # The heading on the CV (web and PDF), and the note where a page lists the section and it
+    # is empty: words of the site's language, filled in by `SiteData.sections` (a section
+    # made in data takes its title from its file).
+    title: str = ""
+    empty_note: str = ""
     custom: bool = False  # defined by a data file alone
     # Sorts the entries for every output (a key function of the entry), or keeps file order.
     sort_key: Any = None
@@ -83,98 +90,78 @@ class Section:
 BUILTIN_SECTIONS: tuple[Section, ...] = (
     Section(
         "education",
-        "Education",
         Education,
         education_view,
         label_keys=("institution",),
         resume="education",
-        empty_note="No education entries yet.",
     ),
     Section(
         "interests",
-        "Research interests",
         Profile,
         interest_view,
         layout="tags",
         resume="interests",
-        empty_note="No research interests yet.",
     ),
     Section(
         "publications",
-        "Publications",
         Publication,
         publication_view,
         layout="publications",
         label_keys=("id", "title"),
         resume="publications",
-        empty_note="No publications yet.",
         sort_key=lambda pub: pub.year,
         sort_reverse=True,
     ),
     Section(
         "experience",
-        "Research experience",
         Experience,
         experience_view,
         label_keys=("organization",),
         resume="work",
-        empty_note="No experience entries yet.",
     ),
     Section(
         "talks",
-        "Talks",
         Talk,
         talk_view,
         resume="projects",
         resume_type="talk",
-        empty_note="No talks yet.",
     ),
     Section(
         "awards",
-        "Honors and awards",
         Award,
         award_view,
         layout="awards",
         resume="awards",
-        empty_note="No honors or awards yet.",
         sort_key=lambda award: ["scholarship", "honor", "competition"].index(award.category),
     ),
     Section(
         "projects",
-        "Projects",
         Project,
         project_view,
         resume="projects",
-        empty_note="No projects yet.",
     ),
     Section(
         "teaching",
-        "Teaching",
         Teaching,
         teaching_view,
         label_keys=("course",),
         resume="work",
-        empty_note="No teaching entries yet.",
     ),
     Section(
         "skills",
-        "Skills",
         SkillGroup,
         skill_view,
         layout="skills",
         label_keys=("category",),
         resume="skills",
-        empty_note="No skills yet.",
     ),
     Section(
         "news",
-        "News",
         NewsItem,
         news_view,
         layout="news",
         label_keys=("date",),
         on_cv=False,
-        empty_note="No news yet.",
     ),
 )
 SECTIONS_BY_NAME: dict[str, Section] = {section.name: section for section in BUILTIN_SECTIONS}
@@ -192,25 +179,40 @@ SECTION_FILES: dict[str, type[Entry]] = {
 }
 
 
-def custom_section(name: str, data: CustomSection) -> Section:
+def custom_section(name: str, data: CustomSection, words: Words = ENGLISH) -> Section:
     """The registry entry of a section defined in `data/<name>.yml` alone."""
     return Section(
         name,
-        data.title,
         GenericEntry,
         generic_view,
+        title=data.title,
+        empty_note=words.empty.other,
         resume=None if data.json_resume == "none" else data.json_resume,
         resume_type=data.title if data.json_resume == "projects" else None,
         custom=True,
     )
 
 
+def worded_sections(words: Words) -> tuple[Section, ...]:
+    """The built-in sections with their headings and empty notes in `words`."""
+    return tuple(
+        replace(
+            section,
+            title=getattr(words.sections, section.name),
+            empty_note=getattr(words.empty, section.name),
+        )
+        for section in BUILTIN_SECTIONS
+    )
+
+
 @dataclass(frozen=True)
 class SiteData:
-    """Everything in `data/`, validated; what the renderers and exports read.
+    """Everything in `data/`, validated, in one language; what the renderers and exports read.
 
     `entries` holds every list section by name (built-in and custom); a section whose file is
-    missing is empty. Built-in sections can also be read as attributes (`site.talks`).
+    missing is empty. Built-in sections can also be read as attributes (`site.talks`). Text
+    given per language in data/ is here in `language` (the default's where it has none), and
+    `words` are that language's fixed words.
     """
 
     profile: Profile
@@ -221,13 +223,22 @@ class SiteData:
     # Papers' figures resized for the site, by id: set by the build (`with_images`), which
     # alone writes files; loading and checking the data leaves it empty.
     images: Mapping[str, PaperImage] = field(default_factory=dict)
+    language: str = DEFAULT_LANGUAGES[0]
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES  # the site's languages, the default first
+    words: Words = ENGLISH
+    # The owner's name in every language, highlighted in author lists in each of them.
+    owner_names: tuple[str, ...] = ()
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
 
     def __repr__(self) -> str:
         # Short on purpose: mkdocs-macros turns every page variable into JSON for its debug log
         # on each build, printed or not, and the dataclass's own repr of 1,000 papers costs
         # a fifth of a second.
         counts = ", ".join(f"{name}: {len(items)}" for name, items in self.entries.items())
-        return f"SiteData({self.profile.name!r}; {counts})"
+        return f"SiteData({self.profile.name!r}, {self.language}; {counts})"
 
     def __getattr__(self, name: str) -> tuple[Any, ...]:
         if name in SECTION_FILES:
@@ -244,10 +255,10 @@ class SiteData:
     def news(self) -> tuple[NewsItem, ...]:
         return self.entries.get("news", ())
 
-    @property
+    @cached_property
     def sections(self) -> tuple[Section, ...]:
         """Every section: the built-in ones, then the custom ones by file name."""
-        return BUILTIN_SECTIONS + self.custom_sections
+        return worded_sections(self.words) + self.custom_sections
 
     def section(self, name: str) -> Section:
         for section in self.sections:
@@ -276,9 +287,12 @@ class SiteData:
 
     @cached_property
     def view_context(self) -> ViewContext:
-        names = (self.profile.name, *self.profile.name_variants)
+        names = (self.profile.name, *self.profile.name_variants, *self.owner_names)
         return ViewContext(
-            frozenset(normalise_name(n) for n in names), self.publication_by_id, self.images
+            frozenset(normalise_name(n) for n in names),
+            self.publication_by_id,
+            self.images,
+            self.words,
         )
 
     @cached_property

@@ -29,60 +29,39 @@ from ..data.model import (
 )
 from ..data.paper_images import PaperImage
 from .markup import markdown_plain
+from .words import ENGLISH, Words
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-# How each kind of link is labelled, on every output.
-LINK_LABELS = {
-    "pdf": "PDF",
-    "arxiv": "arXiv",
-    "doi": "DOI",
-    "code": "Code",
-    "project": "Project",
-    "page": "Paper page",
-    "slides": "Slides",
-    "video": "Video",
-    "poster": "Poster",
-    "website": "Website",
-    "demo": "Demo",
-    "event": "Event",
-}
-AWARD_HEADINGS = {"scholarship": "Scholarships", "honor": "Honors", "competition": "Competitions"}
+
+def link_labels(words: Words = ENGLISH) -> dict[str, str]:
+    """How each kind of link is labelled, on every output."""
+    return words.links.model_dump()
+
+
+# The English words of the award groups and link kinds, by key (for readers of the old names).
+AWARD_HEADINGS = ENGLISH.award_groups.model_dump()
+LINK_LABELS = link_labels()
 
 
 # --- formatting helpers ---------------------------------------------------------------
 
 
-def format_partial_date(value: str | None) -> str:
-    """'2024-09' -> 'Sep 2024', '2024' -> '2024', 'present' -> 'Present'."""
-    if not value:
-        return ""
-    if value == "present":
-        return "Present"
-    parts = value.split("-")
-    if len(parts) == 1:
-        return parts[0]
-    month = _MONTHS[int(parts[1]) - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{month} {int(parts[2])}, {parts[0]}"
+def format_partial_date(value: str | None, words: Words = ENGLISH) -> str:
+    """'2024-09' -> 'Sep 2024', '2024' -> '2024', 'present' -> 'Present' (in `words`)."""
+    return words.date(value)
 
 
-def format_period(start: str | None, end: str | None) -> str:
-    if not start:
-        return ""
-    return (
-        f"{format_partial_date(start)} – {format_partial_date(end)}"
-        if end
-        else format_partial_date(start)
-    )
+def format_period(start: str | None, end: str | None, words: Words = ENGLISH) -> str:
+    """A start and end ('Sep 2024 - Present' in English), in `words`."""
+    return words.period_of(start, end)
 
 
-def join_names(names: Sequence[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    names = list(names)
-    return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
+def join_names(names: Sequence[str], words: Words = ENGLISH) -> str:
+    """'A', 'A and B', 'A, B and C' (in `words`)."""
+    return words.join(names)
 
 
-def format_years(years: Iterable[int]) -> str:
-    return ", ".join(map(str, years))
+def format_years(years: Iterable[int], words: Words = ENGLISH) -> str:
+    return words.items(years)
 
 
 def paper_path(pub_id: str) -> str:
@@ -184,6 +163,7 @@ class ViewContext:
     publications: Mapping[str, Publication]
     # Papers' figures by id, resized by the build (none where nothing was resized: `check`).
     images: Mapping[str, PaperImage] = field(default_factory=dict)
+    words: Words = ENGLISH  # the fixed words of the language the views are in
 
     def is_owner(self, name: str) -> bool:
         return normalise_name(name) in self.owner_names
@@ -198,42 +178,46 @@ def _markdown_lines(texts: Iterable[str]) -> tuple[Line, ...]:
     return tuple(Line((Part(text, markdown=True),)) for text in texts if text)
 
 
-def _links(values: Mapping[str, str | None]) -> tuple[Link, ...]:
-    return tuple(Link(LINK_LABELS.get(key, key), url) for key, url in values.items() if url)
+def _links(values: Mapping[str, str | None], words: Words) -> tuple[Link, ...]:
+    labels = link_labels(words)
+    return tuple(Link(labels.get(key, key), url) for key, url in values.items() if url)
 
 
-def _names(label: str, names: Sequence[str], plural: str | None = None) -> tuple[Line, ...]:
+def _names(
+    label: str, names: Sequence[str], words: Words, plural: str | None = None
+) -> tuple[Line, ...]:
     if not names:
         return ()
-    return _line(Part(join_names(names), label=plural if plural and len(names) > 1 else label))
+    return _line(Part(words.join(names), label=plural if plural and len(names) > 1 else label))
 
 
 # --- one view function per kind of entry ----------------------------------------------
 
 
 def education_view(item: Education, context: ViewContext) -> EntryView:
-    courses = ", ".join(" ".join(filter(None, [c.name, c.grade])) for c in item.courses)
+    words = context.words
+    courses = words.items(" ".join(filter(None, [c.name, c.grade])) for c in item.courses)
+    courses_line = (
+        words.courses_with_note.format(courses=courses, note=item.courses_note)
+        if item.courses_note
+        else words.courses.format(courses=courses)
+    )
     return EntryView(
         title=item.institution,
-        subtitle=" in ".join(filter(None, [item.degree, item.field])),
-        when=format_period(item.start, item.end),
+        subtitle=words.degree_in_field.format(degree=item.degree, field=item.field)
+        if item.field
+        else item.degree,
+        when=words.period_of(item.start, item.end),
         where=item.location or "",
         lines=(
-            *_names("Advisor", item.advisors, plural="Advisors"),
+            *_names(words.advisor, item.advisors, words, plural=words.advisors),
             *_line(
-                Part(item.gpa or "", label="GPA"),
-                Part(item.rank or "", label="Ranking"),
+                Part(item.gpa or "", label=words.gpa),
+                Part(item.rank or "", label=words.ranking),
                 separator=" | ",
             ),
             *_markdown_lines(item.details),
-            *_line(
-                Part(
-                    courses + "." + (f" {item.courses_note}" if item.courses_note else ""),
-                    label="Selected courses",
-                )
-                if courses
-                else Part("")
-            ),
+            *_line(Part(courses_line, label=words.selected_courses) if courses else Part("")),
         ),
         start=item.start,
         end=item.end,
@@ -241,8 +225,14 @@ def education_view(item: Education, context: ViewContext) -> EntryView:
             "institution": item.institution,
             "degree": item.degree,
             "field": item.field,
-            "score": "; ".join(
-                filter(None, [item.gpa and f"GPA {item.gpa}", item.rank and f"Ranking {item.rank}"])
+            "score": words.semicolon.join(
+                filter(
+                    None,
+                    [
+                        item.gpa and f"{words.gpa} {item.gpa}",
+                        item.rank and f"{words.ranking} {item.rank}",
+                    ],
+                )
             ),
             "courses": [" ".join(filter(None, [c.name, c.grade])) for c in item.courses]
             + ([item.courses_note] if item.courses_note else []),
@@ -252,15 +242,17 @@ def education_view(item: Education, context: ViewContext) -> EntryView:
 
 
 def experience_view(item: Experience, context: ViewContext) -> EntryView:
+    words = context.words
     papers = [context.publications[pub_id] for pub_id in item.publications]
+    advised = words.advised_by.format(names=words.join(item.advisors)) if item.advisors else ""
     return EntryView(
-        title=", ".join(filter(None, [item.team, item.organization])),
+        title=words.comma.join(filter(None, [item.team, item.organization])),
         subtitle=item.role or "",
-        when=format_period(item.start, item.end),
+        when=words.period_of(item.start, item.end),
         where=item.location or "",
         lines=(
-            *_line(Part(item.topic or "", label="Topic")),
-            *_line(Part(f"Advised by {join_names(item.advisors)}" if item.advisors else "")),
+            *_line(Part(item.topic or "", label=words.topic)),
+            *_line(Part(advised)),
             *_markdown_lines(item.highlights),
             *(
                 (
@@ -268,12 +260,12 @@ def experience_view(item: Experience, context: ViewContext) -> EntryView:
                         tuple(
                             Part(
                                 pub.title,
-                                label="Publications" if i == 0 else "",
+                                label=words.publications_label if i == 0 else "",
                                 url="/" + paper_path(pub.id),
                             )
                             for i, pub in enumerate(papers)
                         ),
-                        separator="; ",
+                        separator=words.semicolon,
                     ),
                 )
                 if papers
@@ -307,7 +299,7 @@ def publication_view(pub: Publication, context: ViewContext) -> EntryView:
             for author in pub.authors
         ),
         badges=tuple(b for b in (pub.venue_short, pub.award) if b),
-        links=_links(pub.all_links.model_dump()),
+        links=_links(pub.all_links.model_dump(), context.words),
         lines=_markdown_lines([pub.summary or ""]),
         start=str(pub.year),
         fields={"venue": pub.venue, "external_url": pub.all_links.arxiv or pub.all_links.doi},
@@ -319,10 +311,10 @@ def publication_view(pub: Publication, context: ViewContext) -> EntryView:
 def talk_view(talk: Talk, context: ViewContext) -> EntryView:
     return EntryView(
         title=talk.title,
-        subtitle=", ".join(filter(None, [talk.event, talk.location])),
+        subtitle=context.words.comma.join(filter(None, [talk.event, talk.location])),
         when=str(talk.year),
         lines=_markdown_lines([talk.note or ""]),
-        links=_links(talk.links.model_dump()),
+        links=_links(talk.links.model_dump(), context.words),
         start=str(talk.year),
         fields={"type": "talk", "entity": talk.event},
         source=talk,
@@ -330,21 +322,28 @@ def talk_view(talk: Talk, context: ViewContext) -> EntryView:
 
 
 def teaching_view(item: Teaching, context: ViewContext) -> EntryView:
-    term = " ".join(filter(None, [item.term, str(item.year)]))
+    words = context.words
+    term = (
+        words.term_year.format(term=getattr(words.terms, item.term), year=item.year)
+        if item.term
+        else str(item.year)
+    )
+    role = item.role or words.teaching_assistant
+    instructors = words.join(item.instructors)
     return EntryView(
-        title=f"{item.course}, {item.institution}",
-        subtitle=item.role,
+        title=words.comma.join([item.course, item.institution]),
+        subtitle=role,
         when=term,
         lines=(
-            *_line(Part(f"With {join_names(item.instructors)}" if item.instructors else "")),
+            *_line(Part(words.with_instructors.format(names=instructors) if instructors else "")),
             *_markdown_lines([item.details or ""]),
         ),
         start=str(item.year),
         end=str(item.year),
         fields={
             "organization": item.institution,
-            "position": item.role,
-            "summary": f"{item.course} ({term})",
+            "position": role,
+            "summary": words.course_term.format(course=item.course, term=term),
         },
         source=item,
     )
@@ -354,9 +353,9 @@ def award_view(award: Award, context: ViewContext) -> EntryView:
     return EntryView(
         title=award.title,
         subtitle=award.note or "",
-        when=format_years(award.years),
+        when=context.words.items(award.years),
         strong=award.highlight,
-        group=AWARD_HEADINGS[award.category],
+        group=getattr(context.words.award_groups, award.category),
         start=str(max(award.years)),
         source=award,
     )
@@ -368,7 +367,7 @@ def project_view(project: Project, context: ViewContext) -> EntryView:
         subtitle=project.subtitle or "",
         when=str(project.year),
         lines=_markdown_lines([project.description or ""]),
-        links=_links(project.links.model_dump()),
+        links=_links(project.links.model_dump(), context.words),
         url=project.links.website or project.links.code or "",
         start=str(project.year),
         fields={"keywords": [project.subtitle] if project.subtitle else []},
@@ -379,7 +378,7 @@ def project_view(project: Project, context: ViewContext) -> EntryView:
 def skill_view(group: SkillGroup, context: ViewContext) -> EntryView:
     return EntryView(
         title=group.category,
-        lines=_line(Part(", ".join(group.items))),
+        lines=_line(Part(context.words.items(group.items))),
         fields={"keywords": list(group.items)},
         source=group,
     )
@@ -391,16 +390,17 @@ def interest_view(interest: str, context: ViewContext) -> EntryView:
 
 def news_view(item: NewsItem, context: ViewContext) -> EntryView:
     return EntryView(
-        title=item.text, title_markdown=True, when=format_partial_date(item.date), source=item
+        title=item.text, title_markdown=True, when=context.words.date(item.date), source=item
     )
 
 
 def generic_view(item: GenericEntry, context: ViewContext) -> EntryView:
+    words = context.words
     details = [item.details] if isinstance(item.details, str) else list(item.details or [])
     return EntryView(
         title=item.title,
-        subtitle=", ".join(filter(None, [item.role, item.organization])),
-        when=format_period(item.start, item.end) if item.start else format_years(item.years),
+        subtitle=words.comma.join(filter(None, [item.role, item.organization])),
+        when=words.period_of(item.start, item.end) if item.start else words.items(item.years),
         where=item.location or "",
         lines=_markdown_lines(details),
         links=tuple(Link(label, url) for label, url in item.links.items()),
@@ -417,10 +417,10 @@ def generic_view(item: GenericEntry, context: ViewContext) -> EntryView:
 ViewFunction = Callable[[Any, ViewContext], EntryView]
 
 
-def plain_line(line: Line) -> str:
+def plain_line(line: Line, words: Words = ENGLISH) -> str:
     """A detail line as plain text (labels followed by a colon), for the PDF and cv.json."""
     return line.separator.join(
-        (f"{part.label}: " if part.label else "")
+        (f"{part.label}{words.colon}{words.colon_space}" if part.label else "")
         + (markdown_plain(part.text) if part.markdown else part.text)
         for part in line.parts
     )
