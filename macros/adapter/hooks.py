@@ -48,6 +48,7 @@ def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[.
 
 @event_priority(50)  # before mkdocs-macros renders the page
 def _check_page_source(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    _plugin().engine_page_meta(page, config)
     _plugin().check_page_source(markdown, page, config)
     return markdown
 

@@ -27,7 +27,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from ..data.data_files import collision_problems, written_path
-from ..data.loader import DataError, load_site_data
+from ..data.loader import DataError, SiteLanguages, load_languages
 from ..data.paper_images import PaperImageError, resize_paper_images
 from ..data.photo import ResizedPhoto, resize_photo
 from ..data.sections import SiteData
@@ -35,7 +35,13 @@ from ..outputs.cv_pdf import CvPdfError
 from ..outputs.engine_pages import ENGINE_PAGES_DIR, engine_pages
 from ..outputs.exports import GeneratedPage, site_files
 from ..outputs.publication_pages import local_pdf_sources, publication_files, remote_pdf_papers
-from ..outputs.rendering import SiteRenderer, indent_macro_output, template_dirs, template_file
+from ..outputs.rendering import (
+    MarkdownWords,
+    SiteRenderer,
+    indent_macro_output,
+    template_dirs,
+    template_file,
+)
 from ..outputs.social_cards import (
     CACHE_DIR,
     CARD_TEMPLATE,
@@ -46,6 +52,7 @@ from ..outputs.social_cards import (
 from ..views.formulas import FormulaError, page_formulas_to_mathml
 
 _SITE_DATA_KEY = "homepage_site_data"
+_LANGUAGES_KEY = "homepage_languages"
 _RENDERER_KEY = "homepage_renderer"
 _WRITER_KEY = "homepage_background_writer"
 _CARDS_KEY = "homepage_social_cards"
@@ -53,16 +60,38 @@ _DATA_CARDS_KEY = "homepage_data_cards"
 log = get_plugin_logger("homepage")
 
 
+def languages_for(config: MkDocsConfig) -> SiteLanguages:
+    """The validated `data/` of this build in every language of the site, loaded once and
+    kept on the config. Says once (at INFO, which --strict lets pass) which languages have no
+    table of fixed words and so print English ones."""
+    languages = config.get(_LANGUAGES_KEY)
+    if languages is None:
+        data_dir = Path(config.config_file_path).parent / "data"
+        try:
+            languages = load_languages(data_dir)
+        except DataError as error:
+            raise PluginError(str(error)) from None
+        for note in languages.notes:
+            log.info(note[0].upper() + note[1:] + ".")
+        config[_LANGUAGES_KEY] = languages
+    return languages
+
+
+def build_language(config: MkDocsConfig) -> str:
+    """The language this build publishes: the site's default (the first of site.languages)."""
+    return languages_for(config).default.language
+
+
 def site_data_for(config: MkDocsConfig) -> SiteData:
-    """The validated `data/` of this build, loaded once and kept on the config, with the
+    """The validated `data/` of this build, in its language, kept on the config, with the
     papers' figures resized (from the cache where they were before) for the views to show."""
     site = config.get(_SITE_DATA_KEY)
     if site is None:
         project_dir = Path(config.config_file_path).parent
+        site = languages_for(config).sites[build_language(config)]
         try:
-            site = load_site_data(project_dir / "data")
             site = site.with_images(resize_paper_images(site.publications, project_dir))
-        except (DataError, PaperImageError) as error:
+        except PaperImageError as error:
             raise PluginError(str(error)) from None
         config[_SITE_DATA_KEY] = site
     return site
@@ -75,6 +104,10 @@ def apply_site_settings(config: MkDocsConfig, site: SiteData) -> None:
     for both (escaping Markup again leaves it as it is).
     """
     profile = site.profile
+    if profile.site.languages:  # the site says its languages: Material's words follow
+        config.theme["language"] = site.language
+    # The fixed words, for the theme's templates (404.html, main.html) and the pages.
+    config.extra["words"] = site.words
     name = Markup.escape(profile.name)
     config.site_name = name
     config.site_author = name
@@ -582,6 +615,21 @@ def define_env(env: Any) -> None:
     for name, function in renderer.macros().items():
         env.macro(_guarded(renderer, name, function), name)
     env.variables["site_data"] = renderer.site
+    env.variables["words"] = MarkdownWords(renderer.words)  # for the engine's pages
+
+
+def engine_page_meta(page: Page, config: MkDocsConfig) -> None:
+    """The title and description of the engine's pages, in the site's language (a page of
+    the person's own says its own in its front matter)."""
+    if not (page.file.abs_src_path and Path(page.file.abs_src_path).parent == ENGINE_PAGES_DIR):
+        return
+    words = site_data_for(config).words
+    stem = Path(page.file.src_uri).stem
+    if stem == "index":
+        page.meta.setdefault("title", words.pages.home)
+    description = getattr(words.page_descriptions, stem, None)
+    if description is not None:
+        page.meta.setdefault("description", description)
 
 
 def _guarded(renderer: SiteRenderer, name: str, function: Callable[..., str]) -> Callable[..., str]:

@@ -66,12 +66,32 @@ def _entry_data(view: EntryView, site_url: str | None) -> dict[str, Any]:
     }
 
 
+def typst_language(code: str) -> tuple[str, str]:
+    """Typst's `lang` and `region` of a language code ('zh' -> ('zh', ''), 'pt-BR' ->
+    ('pt', 'br')); a script ('zh-Hant') is no region."""
+    lang, _, rest = code.partition("-")
+    return lang.lower(), rest.lower() if len(rest) == 2 else ""
+
+
 def cv_data(site: SiteData, site_url: str | None = None) -> dict[str, Any]:
     """Everything the Typst template prints, as plain JSON-ready values: the profile, and
     every non-empty section of the CV in order, each with its layout and entry views."""
     profile = site.profile
+    words = site.words
     return {
         "name": profile.name,
+        # The words the template prints, in the site's language, and that language for Typst
+        # (hyphenation, line breaking, quotes): 'pt-BR' is lang 'pt', region 'br'.
+        "lang": typst_language(site.language)[0],
+        "region": typst_language(site.language)[1],
+        "words": {
+            "title": words.cv_title.format(name=profile.name),
+            "corresponding": words.legend_corresponding,
+            "equal_contribution": words.legend_equal,
+            "colon": words.colon,
+            "colon_space": words.colon_space,
+            "author_separator": words.author_separator,
+        },
         "position": profile.position or "",
         "affiliation": " · ".join(filter(None, [profile.affiliation, profile.affiliation_detail])),
         "email": profile.email or "",

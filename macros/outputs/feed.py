@@ -41,14 +41,14 @@ def news_feed(site: SiteData, site_url: str) -> str:
     site_url = site_url if site_url.endswith("/") else site_url + "/"
     feed = FeedGenerator()
     feed.id(site_url if urlparse(site_url).scheme else entry_id(site_url, "feed"))
-    feed.title(f"{site.profile.name}: news")
+    feed.title(site.words.feed_title.format(name=site.profile.name))
     author = {"name": site.profile.name}
     if site.profile.email:
         author["email"] = site.profile.email
     feed.author(author)
     feed.link(href=site_url, rel="alternate")
     feed.link(href=site_url + FEED_PATH, rel="self")
-    feed.language("en")
+    feed.language(site.language)
     if site.profile.site.description:
         feed.subtitle(site.profile.site.description)
     # A partial date's first moment, plus a second for each older item of the same moment

@@ -23,6 +23,7 @@ from typing import Any
 from ..data.sections import Section, SiteData
 from ..views.markup import markdown_plain
 from ..views.views import EntryView, absolute_url, plain_line
+from ..views.words import Words
 
 SCHEMA_PATH = Path(__file__).parent.parent / "vendor" / "json-resume-1.0.1.schema.json"
 # The address the schema's own sample resume (resume-schema 1.0.1) gives in `$schema`.
@@ -36,8 +37,8 @@ def _dates(view: EntryView) -> dict[str, str | None]:
     }
 
 
-def _lines(view: EntryView) -> list[str]:
-    return [plain_line(line) for line in view.lines]
+def _lines(view: EntryView, words: Words) -> list[str]:
+    return [plain_line(line, words) for line in view.lines]
 
 
 def _url(view: EntryView, site_url: str | None) -> str | None:
@@ -46,7 +47,7 @@ def _url(view: EntryView, site_url: str | None) -> str | None:
     return next((u for u in (absolute_url(c, site_url) for c in candidates) if u), None)
 
 
-def _work(view: EntryView, section: Section, site_url: str | None) -> dict[str, Any]:
+def _work(view: EntryView, section: Section, site_url: str | None, words: Words) -> dict[str, Any]:
     fields = view.fields
     return {
         "name": fields.get("organization") or view.title,
@@ -55,23 +56,27 @@ def _work(view: EntryView, section: Section, site_url: str | None) -> dict[str, 
         "location": view.where,
         "summary": fields.get("summary"),
         "url": _url(view, site_url),
-        "highlights": _lines(view),
+        "highlights": _lines(view, words),
         **_dates(view),
     }
 
 
-def _volunteer(view: EntryView, section: Section, site_url: str | None) -> dict[str, Any]:
+def _volunteer(
+    view: EntryView, section: Section, site_url: str | None, words: Words
+) -> dict[str, Any]:
     fields = view.fields
     return {
         "organization": fields.get("organization"),
         "position": ", ".join(filter(None, [view.title, fields.get("position")])),
         "url": _url(view, site_url),
-        "highlights": _lines(view),
+        "highlights": _lines(view, words),
         **_dates(view),
     }
 
 
-def _education(view: EntryView, section: Section, site_url: str | None) -> dict[str, Any]:
+def _education(
+    view: EntryView, section: Section, site_url: str | None, words: Words
+) -> dict[str, Any]:
     fields = view.fields
     return {
         "institution": fields["institution"],
@@ -83,47 +88,53 @@ def _education(view: EntryView, section: Section, site_url: str | None) -> dict[
     }
 
 
-def _publication(view: EntryView, section: Section, site_url: str | None) -> dict[str, Any]:
+def _publication(
+    view: EntryView, section: Section, site_url: str | None, words: Words
+) -> dict[str, Any]:
     return {
         "name": view.title,
         "publisher": view.subtitle,
         "releaseDate": view.start,
         "url": absolute_url(view.url, site_url) or view.fields.get("external_url"),
-        "summary": " ".join(_lines(view)),
+        "summary": " ".join(_lines(view, words)),
     }
 
 
-def _award(view: EntryView, section: Section, site_url: str | None) -> dict[str, Any]:
+def _award(view: EntryView, section: Section, site_url: str | None, words: Words) -> dict[str, Any]:
     return {
         "title": view.title,
         "date": view.start,
-        "summary": "; ".join(filter(None, [view.when, view.subtitle, *_lines(view)])),
+        "summary": "; ".join(filter(None, [view.when, view.subtitle, *_lines(view, words)])),
     }
 
 
-def _project(view: EntryView, section: Section, site_url: str | None) -> dict[str, Any]:
+def _project(
+    view: EntryView, section: Section, site_url: str | None, words: Words
+) -> dict[str, Any]:
     fields = view.fields
     return {
         "name": view.title,
         "type": fields.get("type") or section.resume_type,
         "entity": fields.get("entity") or fields.get("organization"),
         "roles": [fields["position"]] if fields.get("position") else [],
-        "description": " ".join(_lines(view)),
+        "description": " ".join(_lines(view, words)),
         "keywords": fields.get("keywords") or [],
         "url": _url(view, site_url),
         **_dates(view),
     }
 
 
-def _skill(view: EntryView, section: Section, site_url: str | None) -> dict[str, Any]:
+def _skill(view: EntryView, section: Section, site_url: str | None, words: Words) -> dict[str, Any]:
     return {"name": view.title, "keywords": list(view.fields.get("keywords") or [])}
 
 
-def _interest(view: EntryView, section: Section, site_url: str | None) -> dict[str, Any]:
+def _interest(
+    view: EntryView, section: Section, site_url: str | None, words: Words
+) -> dict[str, Any]:
     return {"name": view.title}
 
 
-Mapping = Callable[[EntryView, Section, "str | None"], dict[str, Any]]
+Mapping = Callable[[EntryView, Section, "str | None", Words], dict[str, Any]]
 # JSON Resume's lists, in the order cv.json has them, and how a view becomes an item of each.
 RESUME_LISTS: dict[str, Mapping] = {
     "work": _work,
@@ -156,7 +167,9 @@ def json_resume(site: SiteData, site_url: str | None = None) -> dict[str, Any]:
         if section.resume is None:
             continue
         mapping = RESUME_LISTS[section.resume]
-        lists[section.resume] += [mapping(v, section, site_url) for v in site.views(section)]
+        lists[section.resume] += [
+            mapping(v, section, site_url, site.words) for v in site.views(section)
+        ]
     home = site_url.rstrip("/") + "/" if site_url else None
     profiles = [
         {"network": link.label, "url": absolute_url(link.url, site_url)}

@@ -54,7 +54,7 @@ def publication_files(
                 paper_page_source(pub.id),
                 renderer.publication_page(pub, entries[pub.id]),
                 renderer.publication_page_meta(pub),
-                publication_page_sections(pub),
+                publication_page_sections(pub, site.words),
                 renderer.publication_search_entry(pub),
             )
         )

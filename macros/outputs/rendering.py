@@ -24,20 +24,17 @@ from urllib.parse import urljoin
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
+from pydantic import BaseModel
 
 from ..data.model import Publication
 from ..data.paper_pdf import is_local, published_path
 from ..data.sections import BUILTIN_SECTIONS, Section, SiteData
 from ..views.markup import markdown_block, markdown_inline, markdown_plain
-from ..views.views import (
-    AWARD_HEADINGS,
-    EntryView,
-    bib_path,
-    format_partial_date,
-    format_period,
-    join_names,
-    paper_path,
-)
+from ..views.views import AWARD_HEADINGS as AWARD_HEADINGS  # for readers of the old name
+from ..views.views import EntryView, bib_path, paper_path
+from ..views.views import format_partial_date as format_partial_date
+from ..views.views import format_period as format_period
+from ..views.words import ENGLISH, Words, fill
 from .jsonld import person, scholarly_article
 
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
@@ -60,28 +57,19 @@ def template_file(name: str, project_dir: Path | None) -> Path:
     return TEMPLATES_DIR / name
 
 
-PUBLICATION_TYPE_LABELS = {
-    "conference": "Conference",
-    "journal": "Journal",
-    "workshop": "Workshop",
-    "preprint": "Preprint",
-    "thesis": "Thesis",
-    "book": "Book",
-    "chapter": "Book chapter",
-    "other": "Other",
-}
-# The <h2> sections of a paper's page, (anchor, heading): its table of contents.
-PUBLICATION_PAGE_SECTIONS = (("cite", "Cite"),)
 # A macro's output starts and ends with these marks, so that `indent_macro_output` can indent
 # it to the column of the macro call (inside an admonition, a list item, a blockquote).
 BLOCK_START = "<!--homepage-block-->"
 BLOCK_END = "<!--/homepage-block-->"
-ABSTRACT_SECTION = ("abstract", "Abstract")  # first, on the pages of papers with an abstract
 
 
-def publication_page_sections(pub: Publication) -> tuple[tuple[str, str], ...]:
-    """The <h2> sections of this paper's page, in order."""
-    return ((ABSTRACT_SECTION,) if pub.abstract else ()) + PUBLICATION_PAGE_SECTIONS
+def publication_page_sections(
+    pub: Publication, words: Words = ENGLISH
+) -> tuple[tuple[str, str], ...]:
+    """The <h2> sections of this paper's page, (anchor, heading) in order: its table of
+    contents. The abstract comes first, on the pages of papers that have one."""
+    abstract = (("abstract", words.abstract),) if pub.abstract else ()
+    return (*abstract, ("cite", words.cite))
 
 
 def author_marks(pubs: Iterable[Publication]) -> dict[str, bool]:
@@ -97,6 +85,26 @@ def search_text(value: object) -> Markup:
     """Text escaped as Material's search indexer escapes it: `<`, `>`, `&`, but not quotes,
     which its search would otherwise have to match as `&#39;`."""
     return Markup(html.escape(str(value), quote=False))
+
+
+class MarkdownWords:
+    """The fixed words for a Markdown page (the engine's pages in macros/pages/): each escaped
+    as Python-Markdown escapes text (`<`, `>`, `&`; quotes stay as they are), so a word shows
+    as written and the page is the same as with the word typed into it."""
+
+    def __init__(self, words: Any) -> None:
+        self._words = words
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._words, name)
+        if isinstance(value, str):
+            return Markup(html.escape(value, quote=False))
+        if isinstance(value, BaseModel):
+            return MarkdownWords(value)
+        return value
+
+    def __repr__(self) -> str:
+        return f"MarkdownWords({self._words!r})"
 
 
 class IconLibrary:
@@ -153,6 +161,7 @@ class SiteRenderer:
     ) -> None:
         """`base_path` is the site's path on its host ('/' or '/repo/'), for links across pages."""
         self.site = site
+        self.words = site.words  # the fixed words of the site's language
         self.stash = HtmlStash()
         self._entries: dict[tuple[str, bool], Markup] = {}
         self._publication_views: dict[str, EntryView] | None = None
@@ -173,13 +182,15 @@ class SiteRenderer:
         self.env.filters.update(
             md=markdown_block,
             md_inline=markdown_inline,
-            partial_date=format_partial_date,
-            join_names=join_names,
+            partial_date=self.words.date,
+            join_names=self.words.join,
             search_text=search_text,
+            fill=fill,
         )
         self.env.globals.update(
+            words=self.words,
             icon=IconLibrary(icon_dirs),
-            period=format_period,
+            period=self.words.period_of,
             is_owner=self.is_owner,
             profile=site.profile,
             html_block=self._render,
@@ -332,9 +343,10 @@ class SiteRenderer:
 
     def awards(self, category: str | None = None, heading_level: int | None = 2) -> str:
         """Awards grouped by category, under headings (`heading_level=None` for none)."""
-        if category is not None and category not in AWARD_HEADINGS:
+        categories = list(type(self.words.award_groups).model_fields)
+        if category is not None and category not in categories:
             raise ValueError(
-                f"awards(category={category!r}): expected one of {', '.join(AWARD_HEADINGS)}"
+                f"awards(category={category!r}): expected one of {', '.join(categories)}"
             )
         section = self.site.section("awards")
         views = [
@@ -352,7 +364,7 @@ class SiteRenderer:
             view=self.publication_view(pub),
             bibtex=bibtex.strip(),
             legend=author_marks([pub]),
-            sections=dict(publication_page_sections(pub)),
+            sections=dict(publication_page_sections(pub, self.words)),
         )
 
     def publication_page_meta(self, pub: Publication) -> dict[str, str]:
@@ -371,11 +383,13 @@ class SiteRenderer:
         )
         return str(search_text(pub.title)), str(text)
 
-    @staticmethod
-    def _publication_description(pub: Publication) -> str:
+    def _publication_description(self, pub: Publication) -> str:
         if pub.summary:
             return markdown_plain(pub.summary)
-        return f"{join_names([a.name for a in pub.authors])}. {pub.venue}, {pub.year}."
+        authors = self.words.join([a.name for a in pub.authors])
+        return self.words.publication_description.format(
+            authors=authors, venue=pub.venue, year=pub.year
+        )
 
     def publication_head(
         self,
@@ -419,14 +433,12 @@ class SiteRenderer:
         years = Counter(str(p.year) for p in pubs)
         types = Counter(p.type for p in pubs)
         topics = Counter(t for p in pubs for t in p.topics)
+        words = self.words
+        labels = words.publication_types.model_dump()
         facets = [
-            ("year", "Year", [(y, y, n) for y, n in sorted(years.items(), reverse=True)]),
-            (
-                "type",
-                "Type",
-                [(t, PUBLICATION_TYPE_LABELS[t], n) for t, n in sorted(types.items())],
-            ),
-            ("topic", "Topic", [(t, t, n) for t, n in sorted(topics.items())]),
+            ("year", words.facet_year, [(y, y, n) for y, n in sorted(years.items(), reverse=True)]),
+            ("type", words.facet_type, [(t, labels[t], n) for t, n in sorted(types.items())]),
+            ("topic", words.facet_topic, [(t, t, n) for t, n in sorted(topics.items())]),
         ]
         return facets
 

@@ -93,6 +93,9 @@ class SocialCards:
             # The published address, also under `mkdocs serve` (which sets its own site_url).
             "site": urlparse(profile.site.url or "").hostname or "",
             "photo": f"/{photo}" if photo else "",  # Typst reads "/..." from the project root
+            # The card's language (for Typst's line breaking) and its one fixed word.
+            "lang": site.language.partition("-")[0].lower(),
+            "et_al": site.words.et_al,
         }
         self._salt = b"\0".join(
             [template.read_bytes(), typst.__version__.encode(), f"{_PPI}/{_RENDERING}".encode()]
@@ -125,7 +128,8 @@ class SocialCards:
         """A paper's card: its title, authors and venue under the owner's name, and its
         figure (`image`, from the paper's view) beside them if it has one."""
         authors = [{"name": a.name, "owner": bool(self.is_owner(a.name))} for a in pub.authors]
-        alt = f"{pub.title}. {', '.join(a.name for a in pub.authors)}. {pub.venue}, {pub.year}."
+        names = self.site.words.author_separator.join(a.name for a in pub.authors)
+        alt = f"{pub.title}. {names}. {pub.venue}, {pub.year}."
         # The figure's file name holds the original's hash: a new figure is a new card.
         figure = (
             {

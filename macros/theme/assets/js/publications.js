@@ -60,8 +60,11 @@
         if (heading && /^H[2-6]$/.test(heading.tagName)) heading.hidden = empty;
       });
       var filtered = FIELDS.some(function (name) { return values[name]; });
+      // The words are the site language's (data-status: "Showing {shown} of {total} ...").
       status.textContent = filtered
-        ? "Showing " + shown + " of " + items.length + " publications."
+        ? (form.dataset.status || "")
+            .replace("{shown}", String(shown))
+            .replace("{total}", String(items.length))
         : "";
       if (updateUrl) {
         var url = new URL(window.location.href);
