@@ -15,7 +15,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..outputs.bibtex import BibtexOverrideError, parse_override
-from ..views.words import WordOverrides, word_table_notes, words_for
+from ..views.words import word_table_notes, words_for
 from .data_checks import (
     local_pdf_problems,
     news_id_problems,
@@ -25,7 +25,6 @@ from .data_checks import (
 from .data_files import data_file_problem, icon_dirs, unknown_icon
 from .languages import (
     DEFAULT_LANGUAGES,
-    LanguageCode,
     LanguageIssue,
     TextFields,
     TextSlot,
@@ -42,15 +41,14 @@ from .sections import (
     PROFILE_FILE,
     SECTION_FILES,
     SECTIONS_BY_NAME,
+    WORDS_FILE,
+    WORDS_FILE_SHAPE,
     Section,
     SiteData,
     custom_section,
 )
 from .yaml_source import Location, Positions, YamlSyntaxError, read_yaml
 
-# data/words.yml: the person's own fixed words, per language (see views/words.py).
-WORDS_FILE = "words"
-WORDS_FILE_SHAPE = dict[LanguageCode, WordOverrides]  # type: ignore[valid-type]
 # Fields that name an entry in messages, where its section names none of its own.
 _FALLBACK_LABEL_KEYS = ("id", "title", "name", "date")
 

@@ -15,7 +15,7 @@ from pydantic import TypeAdapter
 
 from .languages import LANGUAGE_CODE_MARK, MATERIAL_LANGUAGES
 from .model import CustomSection, Profile
-from .sections import MAPPING_FILES, PROFILE_FILE, SECTION_FILES
+from .sections import MAPPING_FILES, PROFILE_FILE, SECTION_FILES, WORDS_FILE, WORDS_FILE_SHAPE
 
 CUSTOM_SECTION_SCHEMA = "section"
 
@@ -25,6 +25,7 @@ def _shapes() -> dict[str, Any]:
     shapes: dict[str, Any] = {PROFILE_FILE: Profile}
     shapes |= {name: list[model] for name, model in SECTION_FILES.items()}  # type: ignore[valid-type]
     shapes |= MAPPING_FILES
+    shapes[WORDS_FILE] = WORDS_FILE_SHAPE
     shapes[CUSTOM_SECTION_SCHEMA] = CustomSection
     return shapes
 
@@ -52,7 +53,14 @@ def _refer_to_languages(schema: Any) -> tuple[Any, bool]:
 def section_schema(name: str) -> dict[str, Any]:
     """The JSON Schema of one data file (a mapping, or a list of entries); every free-text
     field takes its text, or a mapping from language code to text."""
-    schema, languages = _refer_to_languages(TypeAdapter(_shapes()[name]).json_schema())
+    schema = TypeAdapter(_shapes()[name]).json_schema()
+    if name == WORDS_FILE:  # keyed by language: {en: {present: Now}}
+        schema["propertyNames"] = LANGUAGE_CODE_MARK
+        schema["description"] = (
+            "Your own fixed words, per language: they replace the engine's"
+            " (macros/words/<language>.yml), e.g. en: {present: Now}."
+        )
+    schema, languages = _refer_to_languages(schema)
     if languages:
         schema.setdefault("$defs", {})["LanguageCode"] = _LANGUAGE_CODE
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

@@ -36,8 +36,8 @@ from ..views.views import (
     talk_view,
     teaching_view,
 )
-from ..views.words import ENGLISH, Words
-from .languages import DEFAULT_LANGUAGES
+from ..views.words import ENGLISH, WordOverrides, Words
+from .languages import DEFAULT_LANGUAGES, LanguageCode
 from .metrics import Metrics
 from .model import (
     Award,
@@ -173,6 +173,9 @@ PROFILE_FILE = "profile"
 # optional (a missing file, or one with only comments, means the model's defaults) and is a
 # field of SiteData by the same name.
 MAPPING_FILES: dict[str, type[Metrics]] = {"metrics": Metrics}
+# data/words.yml: the person's own fixed words, per language (see views/words.py); optional.
+WORDS_FILE = "words"
+WORDS_FILE_SHAPE = dict[LanguageCode, WordOverrides]  # type: ignore[valid-type]
 # Data files of built-in sections (a list of entries each).
 SECTION_FILES: dict[str, type[Entry]] = {
     s.name: s.model for s in BUILTIN_SECTIONS if s.name not in PROFILE_SECTIONS

@@ -352,7 +352,7 @@ def _optional(model: type[BaseModel]) -> type[BaseModel]:
             annotation = Annotated[(annotation, *metadata)]  # type: ignore[assignment]
         fields[name] = (annotation | None, Field(default=None, description=field.description))
     return create_model(  # type: ignore[call-overload,no-any-return]
-        f"Some{model.__name__}", __base__=_Table, __doc__=model.__doc__, **fields
+        f"{model.__name__}Overrides", __base__=_Table, __doc__=model.__doc__, **fields
     )
 
 
