@@ -20,7 +20,7 @@ from pathlib import Path
 from .commands.bibtex_import import decode_bib, import_bibtex
 from .commands.scholarly.commands import SCHOLARLY_COMMANDS, add_scholarly_commands
 from .commands.upgrade import upgrade_from, upgrade_into
-from .data.loader import DataError, load_site_data
+from .data.loader import DataError, load_languages
 from .data.schema import write_schemas
 from .outputs.json_resume import json_resume, schema_problems
 
@@ -29,7 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m macros", description=__doc__)
     parser.add_argument("--project", type=Path, default=Path.cwd(), help="the site's folder")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help="validate every file in data/ and report problems")
+    checker = commands.add_parser(
+        "check", help="validate every file in data/ and report problems and missing translations"
+    )
+    checker.add_argument(
+        "--missing", action="store_true", help="list each text that lacks a translation"
+    )
     commands.add_parser("schema", help="regenerate the JSON Schemas in schemas/")
     importer = commands.add_parser(
         "import-bibtex", help="append the new entries of a .bib file to data/publications.yml"
@@ -70,21 +75,38 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.command == "check":
-        try:
-            site = load_site_data(args.project / "data")
-        except DataError as error:
-            print(error, file=sys.stderr)
-            return 1
-        problems = schema_problems(json_resume(site, site.profile.site.url))
-        if problems:  # a bug in macros/outputs/json_resume.py, not in the data
-            print("cv.json would not match the JSON Resume schema:", *problems, sep="\n  ")
-            return 1
-        print(
-            f"data/ is valid: {len(site.publications)} publications, {len(site.news)} news items."
-        )
-        return 0
+        return _check(args.project / "data", args.missing)
     for path in write_schemas(args.project / "schemas"):
         print(f"wrote {path}")
+    return 0
+
+
+def _check(data_dir: Path, list_missing: bool) -> int:
+    """Validate data/ in every language; say how many texts each language lacks (which is
+    information, not a problem: they show the default language's text)."""
+    try:
+        loaded = load_languages(data_dir)
+    except DataError as error:
+        print(error, file=sys.stderr)
+        return 1
+    site = loaded.default
+    problems = schema_problems(json_resume(site, site.profile.site.url))
+    if problems:  # a bug in macros/outputs/json_resume.py, not in the data
+        print("cv.json would not match the JSON Resume schema:", *problems, sep="\n  ")
+        return 1
+    print(f"data/ is valid: {len(site.publications)} publications, {len(site.news)} news items.")
+    if len(loaded.languages) > 1:
+        print(f"Languages: {', '.join(loaded.languages)} (the default is {site.language}).")
+    for code, missing in loaded.missing.items():
+        print(
+            f"{code}: {len(missing)} of {loaded.texts} texts have no translation"
+            f" (they show the {site.language} text)" + (":" if list_missing and missing else ".")
+        )
+        if list_missing:
+            for place in missing:
+                print(f"  {place}")
+    for note in loaded.notes:
+        print(note[0].upper() + note[1:] + ".")
     return 0
 
 

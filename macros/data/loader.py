@@ -640,6 +640,7 @@ class SiteLanguages:
     sites: Mapping[str, SiteData]
     missing: Mapping[str, tuple[DataProblem, ...]]
     notes: tuple[str, ...] = ()
+    texts: int = 0  # how many free-text values data/ holds (each may be translated)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -740,7 +741,8 @@ def load_languages(data_dir: Path | str) -> SiteLanguages:
         for code in codes[1:]
     }
     notes = tuple(word_table_notes(codes, overridden=overrides))
-    return SiteLanguages(sites, missing, notes)
+    texts = sum(len(file.slots) for file in files.values())
+    return SiteLanguages(sites, missing, notes, texts)
 
 
 def _missing_place(file: _DataFile, loc: Location, code: str, default: str) -> DataProblem:
