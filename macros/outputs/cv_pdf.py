@@ -91,6 +91,10 @@ def cv_data(site: SiteData, site_url: str | None = None) -> dict[str, Any]:
             "colon": words.colon,
             "colon_space": words.colon_space,
             "author_separator": words.author_separator,
+            "comma": words.comma,
+            # An award's note, as `award_note` puts it: '(' and ')' around it in English.
+            "note_before": words.award_note.partition("{note}")[0],
+            "note_after": words.award_note.partition("{note}")[2],
         },
         "position": profile.position or "",
         "affiliation": " · ".join(filter(None, [profile.affiliation, profile.affiliation_detail])),
