@@ -112,8 +112,8 @@ def test_data_and_python_edits_reload(project: Path, served: str) -> None:
     news.write_text(news.read_text() + "\n- {date: 2020, text: A freshly added item.}\n")
     wait_for(served, "A freshly added item.")
 
-    rendering = project / "macros" / "views" / "views.py"
+    rendering = project / "macros" / "views" / "words.py"
     source = rendering.read_text()
-    assert 'return "Present"' in source
-    rendering.write_text(source.replace('return "Present"', 'return "Ongoing (edited)"'))
+    assert "return self.present" in source
+    rendering.write_text(source.replace("return self.present", 'return "Ongoing (edited)"'))
     wait_for(served + "cv/", "Ongoing (edited)")

@@ -336,7 +336,17 @@ def translation_issues(slots: list[TextSlot], languages: tuple[str, ...]) -> lis
             )
             continue
         for key, text in slot.translations.items():
-            if key not in languages:
+            if key not in languages and key not in MATERIAL_LANGUAGES:
+                issues.append(
+                    LanguageIssue(
+                        (*slot.loc, key),
+                        f"'{key}' is not a language code; in a mapping of the text per"
+                        f" language ({{{default}: ...}}), text with a comma or ': ' goes in"
+                        " quotes",
+                        at_key=True,
+                    )
+                )
+            elif key not in languages:
                 issues.append(
                     LanguageIssue(
                         (*slot.loc, key),
