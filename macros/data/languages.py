@@ -18,6 +18,7 @@ import copy
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, GetJsonSchemaHandler, WithJsonSchema
@@ -260,11 +261,17 @@ def _walk_model(
     known: frozenset[str],
 ) -> None:
     for key, value in raw.items():
-        field = model.model_fields.get(key) if isinstance(key, str) else None
-        if field is None:
+        kinds = _field_kinds(model, key) if isinstance(key, str) else None
+        if kinds is None:
             continue  # an unknown field: pydantic says so
-        kinds = _Kinds(field.annotation, tuple(field.metadata))
         _walk_value(value, kinds, (*loc, key), found, known)
+
+
+@cache
+def _field_kinds(model: type[BaseModel], key: str) -> _Kinds | None:
+    """What a model's field accepts, read once per field (a file has thousands of values)."""
+    field = model.model_fields.get(key)
+    return None if field is None else _Kinds(field.annotation, tuple(field.metadata))
 
 
 def _walk_value(
