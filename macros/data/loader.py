@@ -676,7 +676,7 @@ def load_languages(data_dir: Path | str) -> SiteLanguages:
             raw_of[name] = _read_yaml(data_dir / f"{name}.yml", display)
         except DataError as error:
             problems.extend(error.problems)
-    languages: tuple[str, ...] | None = DEFAULT_LANGUAGES
+    languages: tuple[str, ...] | None = None  # not known without profile.yml
     if PROFILE_FILE in raw_of:
         profile_display = f"{display_dir}/{PROFILE_FILE}.yml"
         languages, language_problems = _site_languages(*raw_of[PROFILE_FILE], profile_display)
