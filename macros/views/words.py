@@ -327,17 +327,24 @@ ENGLISH = _shipped(FALLBACK_LANGUAGE)
 
 
 def word_table_notes(languages: Iterable[str], overridden: Iterable[str] = ()) -> list[str]:
-    """One sentence for each language the engine has no table for (its words are English)."""
+    """One sentence for each language the engine has no table for (its words are English,
+    but for those the person gives in data/words.yml: the languages in `overridden`)."""
     shipped = shipped_languages()
     mine = set(overridden)
-    return [
-        f"the engine has no table of words for '{language}' (it has {', '.join(shipped)}):"
-        f" its fixed words (headings, dates, labels) are English"
-        + (", but for those data/words.yml gives" if language in mine else "")
-        + f"; give them in data/words.yml under '{language}:'"
-        for language in languages
-        if language not in shipped
-    ]
+    notes = []
+    for language in languages:
+        if language in shipped:
+            continue
+        given = (
+            "English, but for those data/words.yml gives under"
+            if language in mine
+            else "English; give them in data/words.yml under"
+        )
+        notes.append(
+            f"the engine has no table of words for '{language}' (it has {', '.join(shipped)}):"
+            f" its fixed words (headings, dates, labels) are {given} '{language}:'"
+        )
+    return notes
 
 
 def _optional(model: type[BaseModel]) -> type[BaseModel]:
