@@ -50,6 +50,7 @@ from ..outputs.social_cards import (
     SocialCards,
 )
 from ..views.formulas import FormulaError, page_formulas_to_mathml
+from ..views.words import ENGLISH, Words
 
 _SITE_DATA_KEY = "homepage_site_data"
 _LANGUAGES_KEY = "homepage_languages"
@@ -104,14 +105,17 @@ def apply_site_settings(config: MkDocsConfig, site: SiteData) -> None:
     for both (escaping Markup again leaves it as it is).
     """
     profile = site.profile
+    words = site.words
     if profile.site.languages:  # the site says its languages: Material's words follow
         config.theme["language"] = site.language
     # The fixed words, for the theme's templates (404.html, main.html) and the pages.
-    config.extra["words"] = site.words
+    config.extra["words"] = words
+    _apply_words(config, words)
     name = Markup.escape(profile.name)
     config.site_name = name
     config.site_author = name
-    config.copyright = f"Copyright &copy; {name}"
+    # The entity, as before there were words: the same page in English.
+    config.copyright = str(Markup.escape(words.copyright).format(name=name)).replace("©", "&copy;")
     if profile.site.description:
         config.site_description = Markup.escape(profile.site.description)
     if profile.site.url and not config.site_url:  # `mkdocs serve` sets its own address
@@ -120,7 +124,7 @@ def apply_site_settings(config: MkDocsConfig, site: SiteData) -> None:
         config.site_url = profile.site.url
     # Material prints `link` into href="..." unescaped: the model refuses quotes and angle
     # brackets in links, and `&` is escaped here.
-    social = [{"icon": "material/email", "link": f"mailto:{profile.email}", "name": "E-mail"}]
+    social = [{"icon": "material/email", "link": f"mailto:{profile.email}", "name": words.email}]
     social = social if profile.email else []
     social += [{"icon": link.icon, "link": link.url, "name": link.label} for link in profile.links]
     config.extra["social"] = [
@@ -131,6 +135,23 @@ def apply_site_settings(config: MkDocsConfig, site: SiteData) -> None:
         }
         for item in social
     ]
+
+
+def _apply_words(config: MkDocsConfig, words: Words) -> None:
+    """The words of the engine's settings in the site's language: the permalink's title on
+    every heading, and the colour scheme toggle's names where they are still the engine's
+    (a name the person wrote in mkdocs.yml stays theirs)."""
+    toc = config.mdx_configs.get("toc")
+    if isinstance(toc, dict) and toc.get("permalink_title", ENGLISH.permalink) == ENGLISH.permalink:
+        toc["permalink_title"] = words.permalink
+    palette = config.theme.get("palette")
+    english = ENGLISH.palette.model_dump()
+    for scheme in palette if isinstance(palette, list) else []:
+        toggle = scheme.get("toggle") if isinstance(scheme, dict) else None
+        if isinstance(toggle, dict):
+            key = next((k for k, v in english.items() if v == toggle.get("name")), None)
+            if key is not None:
+                toggle["name"] = getattr(words.palette, key)
 
 
 PERSON_OVERRIDES = "overrides"  # the person's theme overrides and styles (see ownership.yml)

@@ -160,6 +160,14 @@ class PageDescriptions(_Table):
     cv: Word
 
 
+class PaletteWords(_Table):
+    """The names of the colour scheme toggle's three states (theme.palette in mkdocs.yml)."""
+
+    light: Word = Field(description="On the toggle while the scheme follows the system.")
+    dark: Word = Field(description="On the toggle while the scheme is light.")
+    system: Word = Field(description="On the toggle while the scheme is dark.")
+
+
 class Words(_Table):
     """Every fixed word of one language. Patterns name their placeholders."""
 
@@ -171,6 +179,7 @@ class Words(_Table):
     links: LinkLabels
     pages: PageWords
     page_descriptions: PageDescriptions
+    palette: PaletteWords
     months: tuple[Word, ...] = Field(
         min_length=12, max_length=12, description="January to December, as dates show them."
     )
@@ -229,6 +238,8 @@ class Words(_Table):
     feed_title: Pattern("name")
     cv_title: Pattern("name")
     et_al: Word = Field(description="After the authors a social card leaves out.")
+    email: Word = Field(description="The name of the e-mail link in the footer.")
+    copyright: Pattern("name") = Field(description="The footer's line.")
 
     def __repr__(self) -> str:  # mkdocs-macros logs every variable; keep it short
         return f"Words({self.sections.publications!r}, ...)"
