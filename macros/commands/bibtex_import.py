@@ -402,7 +402,9 @@ def append_entries(
     with tempfile.TemporaryDirectory() as scratch:  # validate the whole file before writing
         candidate = Path(scratch) / publications_file.name
         candidate.write_text(updated, encoding="utf-8")
-        merged = load_section(candidate, "publications", str(publications_file))
+        merged = load_section(
+            candidate, "publications", str(publications_file), publications_file.parent
+        )
     if merged[: len(existing)] != existing:
         raise ValueError(
             f"{publications_file}: appending would change existing entries (the file ends"

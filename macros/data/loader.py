@@ -334,15 +334,19 @@ def _profile_languages(data_dir: Path) -> tuple[str, ...]:
     return _site_languages(profile, positions, PROFILE_FILE)[0] or DEFAULT_LANGUAGES
 
 
-def load_section(path: Path, section: str, display: str | None = None) -> Any:
+def load_section(
+    path: Path, section: str, display: str | None = None, data_dir: Path | None = None
+) -> Any:
     """Load and validate one data file; returns the model (mapping) or list of models, with
-    text given per language in the site's default language."""
+    text given per language in the site's default language. The site's languages are read
+    from the profile.yml in `data_dir` (by default the file's own folder: give it for a copy
+    of a data file checked elsewhere)."""
     display = display or path.name
     raw, positions = _read_yaml(path, display)
     if section == PROFILE_FILE:
         languages = _site_languages(raw, positions, display)[0] or DEFAULT_LANGUAGES
     else:
-        languages = _profile_languages(path.parent)
+        languages = _profile_languages(data_dir or path.parent)
     loaded = _validate_file(raw, positions, section, display, languages, path)
     return loaded.values[languages[0]]
 
