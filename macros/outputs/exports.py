@@ -66,17 +66,30 @@ def site_files(
     renderer: SiteRenderer,
     photo: ResizedPhoto | None = None,
     project_dir: Path | None = None,
+    folder: str = "",
 ) -> list[GeneratedFile]:
     """cv.pdf, cv.json, feed.xml, CNAME and .nojekyll, all from the same data (and the
-    profile photo on the PDF where profile.yml asks for it)."""
+    profile photo on the PDF where profile.yml asks for it).
+
+    `site` is the data in one of the site's languages; `folder` is where that language's site is published
+    under the site's address ('' for the default language, 'zh/' for another): another
+    language gets its own PDF CV and feed, and nothing that belongs to the whole site (cv.json
+    stays in the default language, CNAME, robots.txt and .nojekyll are the root's).
+    """
     site_url = site.profile.site.url
+    if site_url and folder:
+        site_url = site_url.rstrip("/") + "/" + folder
     pdf_data = cv_data(site, site_url)
     if photo is not None and photo.cv_photo and project_dir is not None:
         pdf_data = with_photo(pdf_data, photo.cv_photo, photo.alt)
     files = [
         GeneratedFile(CV_PDF_PATH, partial(render_cv_pdf, pdf_data, site=site, root=project_dir)),
+        GeneratedFile(FEED_PATH, news_feed(site, site_url or "/" + folder)),
+    ]
+    if folder:
+        return files
+    files += [
         GeneratedFile(CV_JSON_PATH, json_resume_text(site, site_url)),
-        GeneratedFile(FEED_PATH, news_feed(site, site_url or "/")),
         GeneratedFile(".nojekyll", ""),
         GeneratedFile("robots.txt", robots_txt(site_url)),
     ]

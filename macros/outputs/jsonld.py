@@ -33,15 +33,18 @@ def scholarly_article(
     is_owner: Callable[[str], bool] = lambda name: False,
     owner_url: str | None = None,
     image: str | list[str] | None = None,
+    language: str | None = None,
 ) -> dict[str, Any]:
     """The `ScholarlyArticle` of one publication; `page_url` is its absolute address,
     `owner_url` the site's (the owner's `author.url`), `image` the page's picture or pictures
-    (the paper's figure and its card)."""
+    (the paper's figure and its card), `language` the page's (each language's page describes
+    the paper in its words)."""
     article: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
         "@id": page_url,
         "url": page_url,
+        "inLanguage": language,
         "headline": pub.title,
         "name": pub.title,
         "author": [_author(author.name, is_owner, owner_url) for author in pub.authors],

@@ -397,23 +397,29 @@ class SiteRenderer:
         page_url: str | None,
         site_url: str,
         image_url: str | list[str] | None = None,
+        original: Publication | None = None,
+        language: str | None = None,
     ) -> str:
         """Google Scholar meta tags and JSON-LD for the <head> of a publication's page.
 
         `citation_pdf_url` only for a PDF published beside the page: Scholar ignores others.
         `image_url` is the absolute address of the page's picture (its social card), if any, or
         the addresses of its pictures (the paper's figure, then the card).
+        On a page in another language than the default one, `original` is the paper in the
+        default language: Scholar's tags keep the paper's own title, authors and abstract on
+        every language's page, where JSON-LD describes the page in its `language`.
         """
         pdf = pub.links.pdf
+        cited = original or pub
         return self._render_html(
             "publication_head.html",
-            pub=pub,
+            pub=cited,
             pdf_url=urljoin(site_url, published_path(pub.id, pdf))
             if pdf and is_local(pdf)
             else None,
-            abstract=markdown_plain(pub.abstract),
+            abstract=markdown_plain(cited.abstract),
             jsonld=scholarly_article(
-                pub, page_url, self.is_owner, self.site.profile.site.url, image_url
+                pub, page_url, self.is_owner, self.site.profile.site.url, image_url, language
             ),
         )
 

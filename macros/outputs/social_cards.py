@@ -19,7 +19,7 @@ import hashlib
 import json
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -278,12 +278,19 @@ class SocialCards:
             sys_inputs={"data": data},
         )
 
-    def prune(self) -> int:
-        """Delete cached cards this build did not ask for (from older data or templates), so the
-        cache holds one site's cards; returns how many."""
+    @property
+    def requested(self) -> frozenset[str]:
+        """The cache keys of every card this build asked for."""
+        with self._changed:
+            return frozenset(self._requested)
+
+    def prune(self, also_keep: Iterable[str] = ()) -> int:
+        """Delete cached cards that no build of the site asked for (from older data or
+        templates), so the cache holds one site's cards; `also_keep` are the keys the builds of
+        the site's other languages asked for (one cache serves them all). Returns how many."""
         if not self.cache_dir.is_dir():
             return 0
-        keep = {self._cached(key).name for key in self._requested}
+        keep = {self._cached(key).name for key in (*self._requested, *also_keep)}
         stale = [
             p for p in self.cache_dir.iterdir() if _CARD_FILE.match(p.name) and p.name not in keep
         ]
