@@ -16,26 +16,51 @@ from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
+
+# The command MkDocs runs (build, serve, gh-deploy), for the other languages' builds. This
+# module is not reloaded between builds of `mkdocs serve`, unlike the macros package.
+_command = "build"
+# Set on the config of another language's build, which runs inside the default language's
+# (macros.adapter.languages.LANGUAGE_KEY): that build keeps the package as it is.
+_OTHER_LANGUAGE = "homepage_language"
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _command
+    _command = command
 
 
 @event_priority(100)
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
+def _prepare(config: MkDocsConfig) -> MkDocsConfig:
     """Runs before mkdocs-macros on every build."""
     # `mkdocs serve` keeps imported modules between rebuilds; forget them so edits show.
-    for name in [m for m in sys.modules if m == "macros" or m.startswith("macros.")]:
-        del sys.modules[name]
+    if config.get(_OTHER_LANGUAGE) is None:
+        for name in [m for m in sys.modules if m == "macros" or m.startswith("macros.")]:
+            del sys.modules[name]
     project = str(Path(config.config_file_path).parent)
     if project not in sys.path:
         sys.path.insert(0, project)
     plugin = _plugin()
     plugin.apply_site_settings(config, plugin.site_data_for(config))
+    plugin.configure_language(config)
     plugin.add_person_theme(config)
     return config
 
 
+@event_priority(-50)  # after Material's search has read its settings
+def _configure_search(config: MkDocsConfig) -> MkDocsConfig:
+    _plugin().languages.configure_search(config)
+    return config
+
+
+on_config = CombinedEvent(_prepare, _configure_search)
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     plugin = _plugin()
-    return plugin.add_generated_files(plugin.add_engine_pages(files, config), config)
+    files = plugin.add_default_language_files(plugin.add_engine_pages(files, config), config)
+    return plugin.add_generated_files(files, config)
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., Any]) -> None:
@@ -64,7 +89,7 @@ on_page_markdown = CombinedEvent(_check_page_source, _finish_page_source)
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     plugin = _plugin()
     plugin.formula_titles_as_tex(page)
-    return plugin.restore_html(html, config)
+    return plugin.restore_html(html, page, config)
 
 
 def on_page_context(
@@ -74,6 +99,7 @@ def on_page_context(
     plugin.social_card(page, config)
     plugin.page_head(page, config)  # after the card: JSON-LD names it as the page's image
     plugin.add_search_entry(page, config)
+    plugin.language_links(context, page, config)
     return context
 
 
@@ -81,8 +107,27 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return _plugin().render_math(output, page, config)
 
 
-def on_post_build(config: MkDocsConfig) -> None:
+def on_template_context(
+    context: TemplateContext, template_name: str, config: MkDocsConfig
+) -> TemplateContext:
+    """The 404 page's language links (to each language's home page), the sitemap's languages."""
+    if template_name == "404.html":
+        _plugin().language_links(context, None, config)
+    elif template_name == "sitemap.xml":
+        _plugin().sitemap_context(context, config)
+    return context
+
+
+def _finish_files(config: MkDocsConfig) -> None:
     _plugin().finish_generated_files(config)
+
+
+@event_priority(-100)  # once this language's site is complete (the search index written too)
+def _other_languages(config: MkDocsConfig) -> None:
+    _plugin().build_other_languages(config, _command)
+
+
+on_post_build = CombinedEvent(_finish_files, _other_languages)
 
 
 def _plugin() -> ModuleType:

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlparse
+from urllib.parse import urljoin
 
 from jinja2 import TemplateSyntaxError, meta, nodes
 from markupsafe import Markup
@@ -51,9 +51,10 @@ from ..outputs.social_cards import (
 )
 from ..views.formulas import FormulaError, page_formulas_to_mathml
 from ..views.words import ENGLISH, Words
+from . import languages
 
 _SITE_DATA_KEY = "homepage_site_data"
-_LANGUAGES_KEY = "homepage_languages"
+_LANGUAGES_KEY = languages.SITE_LANGUAGES_KEY
 _RENDERER_KEY = "homepage_renderer"
 _WRITER_KEY = "homepage_background_writer"
 _CARDS_KEY = "homepage_social_cards"
@@ -63,7 +64,8 @@ log = get_plugin_logger("homepage")
 
 def languages_for(config: MkDocsConfig) -> SiteLanguages:
     """The validated `data/` of this build in every language of the site, loaded once and
-    kept on the config. Says once (at INFO, which --strict lets pass) which languages have no
+    kept on the config (another language's build is handed the default one's: the data is
+    loaded once for every language). Says once (at INFO, which --strict lets pass) which languages have no
     table of fixed words and so print English ones."""
     languages = config.get(_LANGUAGES_KEY)
     if languages is None:
@@ -79,8 +81,9 @@ def languages_for(config: MkDocsConfig) -> SiteLanguages:
 
 
 def build_language(config: MkDocsConfig) -> str:
-    """The language this build publishes: the site's default (the first of site.languages)."""
-    return languages_for(config).default.language
+    """The language this build publishes: the one languages.py sets on another language's
+    build, else the site's default (the first of site.languages)."""
+    return config.get(languages.LANGUAGE_KEY) or languages_for(config).default.language
 
 
 def site_data_for(config: MkDocsConfig) -> SiteData:
@@ -96,6 +99,17 @@ def site_data_for(config: MkDocsConfig) -> SiteData:
             raise PluginError(str(error)) from None
         config[_SITE_DATA_KEY] = site
     return site
+
+
+def default_site_data(config: MkDocsConfig) -> SiteData:
+    """The data in the site's default language: the paper's own title and authors, which
+    Google Scholar's tags keep on every language's page."""
+    return languages_for(config).default
+
+
+def configure_language(config: MkDocsConfig) -> None:
+    """The build's language: the theme's, the nav titles (see languages.py)."""
+    languages.configure_language(config, site_data_for(config))
 
 
 def apply_site_settings(config: MkDocsConfig, site: SiteData) -> None:
@@ -195,7 +209,7 @@ def renderer_for(config: MkDocsConfig) -> SiteRenderer:
             site_data_for(config),
             templates_dirs=template_dirs(Path(config.config_file_path).parent),
             icon_dirs=[d for d in icon_dirs if d.is_dir()],
-            base_path=urlparse(config.site_url or "/").path or "/",
+            base_path=languages.site_path(config, site_data_for(config)),
         )
         config[_RENDERER_KEY] = renderer
     return renderer
@@ -303,7 +317,10 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
             files.remove(original)
     _leave_out_original_images(files, config, site)
     photo = resize_photo(site.profile, project_dir, project_dir / CACHE_DIR)
-    generated_files += site_files(site, renderer, photo, project_dir)
+    language = languages.build_language(config, site)
+    generated_files += site_files(
+        site, renderer, photo, project_dir, language=language.code, folder=language.prefix
+    )
     taken = {file.dest_uri: file.src_uri for file in files}
     collisions = collision_problems(
         taken,
@@ -347,7 +364,8 @@ def _leave_out_original_images(files: Files, config: MkDocsConfig, site: SiteDat
 
 
 def finish_generated_files(config: MkDocsConfig) -> None:
-    """Wait for the files written on the side, once the pages are built."""
+    """Wait for the files written on the side, once the pages are built. (Cached social cards
+    no build asked for are deleted in `build_other_languages`, once every language asked.)"""
     cards: SocialCards | None = config.get(_CARDS_KEY)
     try:
         if cards is not None:
@@ -359,8 +377,21 @@ def finish_generated_files(config: MkDocsConfig) -> None:
         if writer is not None:
             writer.finish()
     if cards is not None:
-        cards.prune()
         log.info(f"Social cards: {cards.rendered} rendered, {cards.reused} from {CACHE_DIR}/")
+
+
+def build_other_languages(config: MkDocsConfig, command: str = "build") -> None:
+    """Once the default language's site is built, build the others into its folders (see
+    languages.py); then delete the cached social cards that no language's build asked for."""
+    if not languages.is_default_build(config):
+        return  # the default language's build prunes, for every language
+    others = languages.build_other_languages(config, site_data_for(config), command)
+    cards: SocialCards | None = config.get(_CARDS_KEY)
+    if cards is not None:
+        asked = [
+            key for other in others if other.get(_CARDS_KEY) for key in other[_CARDS_KEY].requested
+        ]
+        cards.prune(also_keep=asked)
 
 
 # --- social cards and the profile photo -----------------------------------------------------
@@ -451,7 +482,14 @@ def page_head(page: Page, config: MkDocsConfig) -> None:
         images: str | list[str] | None = image
         if figure is not None and config.site_url:
             images = [urljoin(config.site_url, figure.url), *([image] if image else [])]
-        head = renderer.publication_head(pub, page.canonical_url, config.site_url or "/", images)
+        head = renderer.publication_head(
+            pub,
+            page.canonical_url,
+            config.site_url or "/",
+            images,
+            original=default_site_data(config).publication_by_id.get(pub.id),
+            language=config.theme["language"],
+        )
     elif page.is_homepage:
         head = renderer.home_head(page.canonical_url, image)
     else:
@@ -469,12 +507,41 @@ def add_search_entry(page: Page, config: MkDocsConfig) -> None:
     if search is None or not search.config.enabled:
         return
     title, text = page.generated.search_entry
-    search.search_index.entries.append({"location": page.url, "title": title, "text": text})
+    split = languages.search_words(config)  # Chinese into words, as Material does for pages
+    entry = {"location": page.url, "title": split(title), "text": split(text)}
+    search.search_index.entries.append(entry)
 
 
-def restore_html(html: str, config: MkDocsConfig) -> str:
-    """Put the HTML that macros kept out of Markdown back into the converted page."""
-    return renderer_for(config).stash.restore(html)
+def language_links(context: dict[str, Any], page: Page | None, config: MkDocsConfig) -> None:
+    """On a site in more than one language, the page's links to itself in every language:
+    Material's language switcher (`extra.alternate`, read as the page renders) and the
+    `hreflang` alternates that macros/theme/main.html prints (`page` None: the 404 page)."""
+    site = site_data_for(config)
+    if not languages.is_multilingual(site):
+        return
+    switcher, hreflang = languages.language_links(config, site, page.url if page else None)
+    config.extra["alternate"] = switcher
+    context["hreflang"] = hreflang
+    context["site_root"] = languages.site_path(config, site)
+
+
+def sitemap_context(context: dict[str, Any], config: MkDocsConfig) -> None:
+    """Every language's pages and alternates for macros/theme/sitemap.xml."""
+    site = site_data_for(config)
+    if languages.is_multilingual(site):
+        context["sitemap"] = languages.sitemap_languages(config, site)
+
+
+def restore_html(html: str, page: Page, config: MkDocsConfig) -> str:
+    """Put the HTML that macros kept out of Markdown back into the converted page (and in
+    another language's page, point links to cv.json at the default language's)."""
+    html = renderer_for(config).stash.restore(html)
+    return languages.root_links(html, page, config, site_data_for(config))
+
+
+def add_default_language_files(files: Files, config: MkDocsConfig) -> Files:
+    """In another language's build, the files only the default language publishes, for links."""
+    return languages.add_default_language_files(files, config)
 
 
 # --- formulas ------------------------------------------------------------------------------
