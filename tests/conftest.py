@@ -248,3 +248,51 @@ def project(tmp_path: Path) -> Path:
     destination = tmp_path / "project"
     destination.mkdir()
     return copy_project(destination)
+
+
+# --- the site in two languages (test_languages.py, test_languages_browser.py) -------------
+
+# A Chinese word the test data holds (a paper's summary) and a search must find on /zh/.
+SEARCH_WORD = "编译器"
+CHINESE_PAPER = "calmcompiler2026"
+CHINESE_SUMMARY = "我们为平静系统设计了一个新的编译器，它让调度器更安静。"
+
+
+def set_languages(project: Path, languages: list[str]) -> None:
+    """`site.languages` in the project's profile.yml, whether or not it lists some already."""
+    profile = project / "data" / "profile.yml"
+    text = profile.read_text(encoding="utf-8")
+    line = f"  languages: [{', '.join(languages)}]\n"
+    if re.search(r"^  languages:.*\n", text, re.M):
+        text = re.sub(r"^  languages:.*\n", line, text, flags=re.M)
+    else:
+        text = re.sub(r"^site:\n", "site:\n" + line, text, flags=re.M)
+    profile.write_text(text, encoding="utf-8")
+
+
+def two_language_project(destination: Path) -> Path:
+    """The fictional person in English and Chinese, with Chinese text in the data (a paper's
+    summary) and a nav title of their own for Chinese (by the title their nav gives)."""
+    project = copy_project(destination)
+    set_languages(project, ["en", "zh"])
+    with (project / "data" / "publications.yml").open("a", encoding="utf-8") as papers:
+        papers.write(
+            f"\n- id: {CHINESE_PAPER}\n"
+            "  title: A Compiler for Calm Systems\n"
+            "  authors: [Elena Vasquez-Thorn]\n"
+            "  venue: Workshop on Calm Systems\n"
+            "  year: 2026\n"
+            "  type: workshop\n"
+            f"  summary: {CHINESE_SUMMARY}\n"
+        )
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as settings:
+        settings.write("\nextra:\n  nav_titles:\n    zh:\n      Honors & Awards: 获奖\n")
+    return project
+
+
+@pytest.fixture(scope="session")
+def two_languages(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    project = two_language_project(tmp_path_factory.mktemp("languages"))
+    build = run_build(project, project / "site")
+    assert build.returncode == 0, build.output
+    return build

@@ -522,7 +522,7 @@ def language_links(context: dict[str, Any], page: Page | None, config: MkDocsCon
     switcher, hreflang = languages.language_links(config, site, page.url if page else None)
     config.extra["alternate"] = switcher
     context["hreflang"] = hreflang
-    context["site_root"] = languages.site_path(config, site)
+    context["site_root"] = config.site_url or languages.site_path(config, site)  # the 404's links
 
 
 def sitemap_context(context: dict[str, Any], config: MkDocsConfig) -> None:
