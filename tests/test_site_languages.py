@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
@@ -33,6 +34,7 @@ from conftest import (
 from test_serve import Server, wait_for
 
 from macros.adapter.languages import translate_nav
+from macros.adapter.search_words import CachedWords
 from macros.data.loader import load_site_data
 from macros.outputs.rendering import SiteRenderer
 
@@ -379,3 +381,45 @@ def test_gh_deploy_publishes_every_language(tmp_path: Path) -> None:
         assert path in listing, path
     assert f"zh/publications/{CHINESE_PAPER}/index.html" in listing
     assert "zh/cv.json" not in listing
+
+
+class CountingJieba:
+    """A stand-in for jieba that splits every character and counts its calls."""
+
+    __version__ = "test"
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def cut(self, text: str) -> Iterator[str]:
+        self.calls.append(text)
+        return iter(list(text))
+
+
+def test_the_searchs_words_are_kept_in_the_cache(tmp_path: Path) -> None:
+    """jieba reads its dictionary (0.5 to 3 s) only for text no build has split before."""
+    path = tmp_path / "words.json"
+    jieba = CountingJieba()
+    words = CachedWords(jieba, path)
+    assert list(words.cut("编译器".encode())) == ["编", "译", "器"]
+    assert list(words.cut("编译器".encode())) == ["编", "译", "器"]
+    assert list(words.cut("调度")) == ["调", "度"]
+    assert jieba.calls == ["编译器", "调度"]
+    words.save()
+    again = CountingJieba()
+    cached = CachedWords(again, path)
+    assert list(cached.cut("编译器".encode())) == ["编", "译", "器"]
+    assert again.calls == []
+    cached.save()  # what this build did not split is dropped: the cache holds one site's
+    assert json.loads(path.read_text(encoding="utf-8"))["words"] == {"编译器": ["编", "译", "器"]}
+    newer = CountingJieba()
+    newer.__version__ = "newer"
+    list(CachedWords(newer, path).cut("编译器"))
+    assert newer.calls == ["编译器"]  # another jieba splits anew
+
+
+def test_the_two_language_build_kept_its_chinese_words(two_languages: Build) -> None:
+    path = two_languages.data_dir.parent / ".cache" / "search" / "words.json"
+    words = json.loads(path.read_text(encoding="utf-8"))["words"]
+    (run,) = [text for text in words if SEARCH_WORD in text]
+    assert SEARCH_WORD in words[run] and "".join(words[run]) == run

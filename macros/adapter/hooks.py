@@ -10,6 +10,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import CombinedEvent, event_priority
@@ -50,7 +51,7 @@ def _prepare(config: MkDocsConfig) -> MkDocsConfig:
 
 @event_priority(-50)  # after Material's search has read its settings
 def _configure_search(config: MkDocsConfig) -> MkDocsConfig:
-    _plugin().languages.configure_search(config)
+    _plugin().configure_search(config)
     return config
 
 
@@ -107,6 +108,11 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return _plugin().render_math(output, page, config)
 
 
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    _plugin().share_compiled_templates(env, config)
+    return env
+
+
 def on_template_context(
     context: TemplateContext, template_name: str, config: MkDocsConfig
 ) -> TemplateContext:
@@ -124,7 +130,7 @@ def _finish_files(config: MkDocsConfig) -> None:
 
 @event_priority(-100)  # once this language's site is complete (the search index written too)
 def _other_languages(config: MkDocsConfig) -> None:
-    _plugin().build_other_languages(config, _command)
+    _plugin().finish_site(config, _command)
 
 
 on_post_build = CombinedEvent(_finish_files, _other_languages)

@@ -16,13 +16,13 @@ switcher, no folder, no `hreflang`.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -277,43 +277,23 @@ def _load_language_config(config: MkDocsConfig, language: SiteLanguage) -> MkDoc
         option.plugin_cache = kept
 
 
-# --- search: Chinese (and Japanese kanji) split into words ------------------------------
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates, kept in memory for the builds of one process: each
+    language's build would otherwise compile Material's templates and the engine's again,
+    about a third of its time. (Jinja compares each template's source before using them.)"""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
-def _search_jieba() -> Any:
-    """jieba as Material's search plugin imported it (None where it is not installed)."""
-    try:
-        from material.plugins.search import plugin as search_plugin
-    except ImportError:
-        return None
-    return getattr(search_plugin, "jieba", None)
-
-
-def configure_search(config: MkDocsConfig) -> None:
-    """Material splits Han text into words with jieba (when it is installed) and joins them
-    with U+200B; a separator without U+200B leaves the words joined, so a search for one of
-    them finds nothing. Material's separator for Chinese has it; add it to the others (an
-    English page may hold Chinese names too). Runs after the search plugin's `on_config`."""
-    search = config.plugins.get("material/search")
-    if search is None or not search.config.enabled or _search_jieba() is None:
-        return
-    logging.getLogger("jieba").setLevel(logging.WARNING)  # its dictionary's loading messages
-    separator = search.config.separator or ""
-    if "\\u200b" in separator or "\u200b" in separator:
-        return
-    if separator.startswith("[") and separator.endswith("]+"):
-        separator = "[\\u200b" + separator[1:]
-    else:
-        separator = f"(?:{separator}|\\u200b)+" if separator else "[\\s\\u200b]+"
-    search.config.separator = separator
-    search.search_index.config["separator"] = separator
-
-
-def search_words(config: MkDocsConfig) -> Callable[[str], str]:
-    """Split Han text into words as Material's search does for the pages it parses, for the
-    entries the hooks add to the index themselves (the papers)."""
-    search = config.plugins.get("material/search")
-    segment = getattr(getattr(search, "search_index", None), "_segment_chinese", None)
-    if segment is None or _search_jieba() is None:
-        return lambda text: text
-    return segment
+# One for the theme's environments, one for the engine's renderers (another autoescape).
+THEME_TEMPLATES = CompiledTemplates()
+ENGINE_TEMPLATES = CompiledTemplates()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -51,7 +51,7 @@ from ..outputs.social_cards import (
 )
 from ..views.formulas import FormulaError, page_formulas_to_mathml
 from ..views.words import ENGLISH, Words
-from . import languages
+from . import languages, search_words
 
 _SITE_DATA_KEY = "homepage_site_data"
 _LANGUAGES_KEY = languages.SITE_LANGUAGES_KEY
@@ -211,8 +211,22 @@ def renderer_for(config: MkDocsConfig) -> SiteRenderer:
             icon_dirs=[d for d in icon_dirs if d.is_dir()],
             base_path=languages.site_path(config, site_data_for(config)),
         )
+        if languages.is_multilingual(renderer.site):  # each language's renderer, compiled once
+            renderer.env.bytecode_cache = languages.ENGINE_TEMPLATES
         config[_RENDERER_KEY] = renderer
     return renderer
+
+
+def share_compiled_templates(env: Environment, config: MkDocsConfig) -> None:
+    """On a site in more than one language, every build renders the theme's templates
+    compiled once."""
+    if languages.is_multilingual(site_data_for(config)):
+        env.bytecode_cache = languages.THEME_TEMPLATES
+
+
+def configure_search(config: MkDocsConfig) -> None:
+    """U+200B in the search's separator, jieba's words from the cache (search_words.py)."""
+    search_words.configure_search(config, first=languages.is_default_build(config))
 
 
 class HtmlPage(Page):
@@ -380,11 +394,12 @@ def finish_generated_files(config: MkDocsConfig) -> None:
         log.info(f"Social cards: {cards.rendered} rendered, {cards.reused} from {CACHE_DIR}/")
 
 
-def build_other_languages(config: MkDocsConfig, command: str = "build") -> None:
+def finish_site(config: MkDocsConfig, command: str = "build") -> None:
     """Once the default language's site is built, build the others into its folders (see
-    languages.py); then delete the cached social cards that no language's build asked for."""
+    languages.py); then delete the cached social cards that no language's build asked for,
+    and keep the words of every language's search in the cache."""
     if not languages.is_default_build(config):
-        return  # the default language's build prunes, for every language
+        return  # the default language's build does it, for every language
     others = languages.build_other_languages(config, site_data_for(config), command)
     cards: SocialCards | None = config.get(_CARDS_KEY)
     if cards is not None:
@@ -392,6 +407,7 @@ def build_other_languages(config: MkDocsConfig, command: str = "build") -> None:
             key for other in others if other.get(_CARDS_KEY) for key in other[_CARDS_KEY].requested
         ]
         cards.prune(also_keep=asked)
+    search_words.save_words()
 
 
 # --- social cards and the profile photo -----------------------------------------------------
@@ -507,7 +523,7 @@ def add_search_entry(page: Page, config: MkDocsConfig) -> None:
     if search is None or not search.config.enabled:
         return
     title, text = page.generated.search_entry
-    split = languages.search_words(config)  # Chinese into words, as Material does for pages
+    split = search_words.search_words(config)  # Chinese into words, as Material does
     entry = {"location": page.url, "title": split(title), "text": split(text)}
     search.search_index.entries.append(entry)
 
