@@ -32,6 +32,7 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -272,6 +273,8 @@ def _atom_element_problems(element, where: str, is_feed: bool) -> list[str]:  # 
 # --- the sitemap ---------------------------------------------------------------------
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML_LINK = "{http://www.w3.org/1999/xhtml}link"  # a page's address in each language
+_HREFLANG = re.compile(r"^(x-default|[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$")
 _W3C_DATETIME = re.compile(
     r"^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$"
 )
@@ -279,7 +282,10 @@ CHANGEFREQ = {"always", "hourly", "daily", "weekly", "monthly", "yearly", "never
 
 
 def check_sitemap(site: Path) -> tuple[list[str], str]:
-    """The sitemaps.org 0.9 schema's rules, and that every page of the site is listed."""
+    """The sitemaps.org 0.9 schema's rules, and that every page of the site is listed; on a
+    site in several languages, the rules of the `xhtml:link` alternates that search engines
+    read: absolute, each naming a language (or x-default), the page itself among them, and
+    every alternate listed in the sitemap too."""
     import xml.etree.ElementTree as ElementTree
 
     path = site / "sitemap.xml"
@@ -294,11 +300,13 @@ def check_sitemap(site: Path) -> tuple[list[str], str]:
         problems.append(f"{len(urls)} URLs; at most 50,000 are allowed")
     if [child for child in root if child.tag != f"{SITEMAP}url"]:
         problems.append("urlset holds elements other than url")
+    listed = {(url.findtext(f"{SITEMAP}loc") or "").strip() for url in urls}
     for index, url in enumerate(urls, start=1):
         allowed = {f"{SITEMAP}{name}" for name in ("loc", "lastmod", "changefreq", "priority")}
         for child in url:
-            if child.tag not in allowed:
+            if child.tag not in allowed | {XHTML_LINK}:
                 problems.append(f"url {index}: unexpected element {child.tag}")
+        problems += _alternate_problems(url, index, listed)
         locs = url.findall(f"{SITEMAP}loc")
         if len(locs) != 1:
             problems.append(f"url {index}: {len(locs)} loc elements, expected exactly 1")
@@ -321,6 +329,32 @@ def check_sitemap(site: Path) -> tuple[list[str], str]:
     problems += _sitemap_coverage_problems(site, locs)
     dated = sum(url.find(f"{SITEMAP}lastmod") is not None for url in urls)
     return problems, f"{len(urls)} URLs, {dated} with lastmod"
+
+
+def _alternate_problems(url: Any, index: int, listed: set[str]) -> list[str]:
+    """The `xhtml:link` alternates of one url of the sitemap (none is fine)."""
+    links = url.findall(XHTML_LINK)
+    if not links:
+        return []
+    loc = (url.findtext(f"{SITEMAP}loc") or "").strip()
+    problems, hreflangs = [], []
+    for link in links:
+        href, hreflang = link.get("href") or "", link.get("hreflang") or ""
+        hreflangs.append(hreflang)
+        if link.get("rel") != "alternate":
+            problems.append(f"url {index} ({loc}): an xhtml:link whose rel is not alternate")
+        if not _HREFLANG.match(hreflang):
+            problems.append(f"url {index} ({loc}): hreflang {hreflang!r} is not a language")
+        if not re.match(r"^https?://[^/\s]+", href):
+            problems.append(f"url {index} ({loc}): alternate {href!r} is not an absolute URL")
+        elif href not in listed:
+            problems.append(f"url {index} ({loc}): alternate {href!r} is not in the sitemap")
+    if loc not in {link.get("href") for link in links if link.get("hreflang") != "x-default"}:
+        problems.append(f"url {index} ({loc}): its alternates do not name the page itself")
+    repeated = sorted({code for code in hreflangs if hreflangs.count(code) > 1})
+    if repeated:
+        problems.append(f"url {index} ({loc}): hreflang {', '.join(repeated)} more than once")
+    return problems
 
 
 _CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)"')

@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 
 from conftest import (
     CHINESE_PAPER,
+    ROOT,
     SEARCH_WORD,
     SITE_URL,
     Build,
@@ -32,6 +33,18 @@ from conftest import (
     two_language_project,
 )
 from test_serve import Server, wait_for
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from validate import (
+    CHECKS,
+    NuCheckerUnavailable,
+    check_bibtex,
+    check_feed,
+    check_html_sites,
+    check_sitemap,
+    check_structured_data,
+    installed_vnu,
+)
 
 from macros.adapter.languages import translate_nav
 from macros.adapter.search_words import CachedWords
@@ -423,3 +436,45 @@ def test_the_two_language_build_kept_its_chinese_words(two_languages: Build) -> 
     words = json.loads(path.read_text(encoding="utf-8"))["words"]
     (run,) = [text for text in words if SEARCH_WORD in text]
     assert SEARCH_WORD in words[run] and "".join(words[run]) == run
+
+
+def test_every_validator_passes_in_both_languages(two_languages: Build) -> None:
+    """The validators of scripts/validate.py on the whole site (the root sitemap with its
+    alternates, every page's JSON-LD) and on the Chinese site's own feed and BibTeX; the W3C
+    Nu checker on every page of both, where it is installed (`rel="alternate "` included)."""
+    for name, check in CHECKS.items():
+        problems, note = check(two_languages.site)
+        assert problems == [], (name, note)
+    for check in (check_feed, check_bibtex, check_structured_data):
+        assert check(two_languages.site / "zh")[0] == []
+    try:
+        installed_vnu()
+    except NuCheckerUnavailable as error:
+        if os.environ.get("CI"):
+            raise RuntimeError(f"CI runs the Nu HTML checker, but: {error}") from None
+        return
+    problems, note = check_html_sites([two_languages.site])[two_languages.site]
+    assert problems == [], note
+
+
+def test_the_sitemap_check_reads_the_alternates(two_languages: Build, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    xml = (two_languages.site / "sitemap.xml").read_text(encoding="utf-8")
+    (site / "sitemap.xml").write_text(
+        xml.replace(f'hreflang="zh" href="{SITE_URL}zh/awards/"', 'hreflang="zh" href="/zh/"', 1)
+        .replace('hreflang="en" href="https://elena.example.org/cv/"', 'hreflang="中文" href="x"')
+        .replace(f"<loc>{SITE_URL}zh/talks/</loc>", f"<loc>{SITE_URL}zh/gone/</loc>")
+    )
+    problems = check_sitemap(site)[0]
+    assert "url 3 (https://elena.example.org/awards/): alternate '/zh/' is not an absolute URL" in (
+        problems
+    )
+    assert any("hreflang '中文' is not a language" in problem for problem in problems)
+    assert any("alternate 'x' is not an absolute URL" in problem for problem in problems)
+    assert any(
+        f"url {n} ({SITE_URL}zh/gone/): its alternates do not name the page itself" in problem
+        for problem in problems
+        for n in range(1, 30)
+    )
+    assert any(f"alternate '{SITE_URL}zh/talks/' is not in the sitemap" in p for p in problems)
