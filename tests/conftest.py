@@ -250,7 +250,7 @@ def project(tmp_path: Path) -> Path:
     return copy_project(destination)
 
 
-# --- the site in two languages (test_languages.py, test_languages_browser.py) -------------
+# --- the site in two languages (test_site_languages.py and its browser tests) ---------------
 
 # A Chinese word the test data holds (a paper's summary) and a search must find on /zh/.
 SEARCH_WORD = "编译器"

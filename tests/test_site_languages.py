@@ -3,7 +3,7 @@
 Real builds of the fictional person with `site.languages: [en, zh]`, read as published: every
 page in both languages, `<html lang>`, the switcher and the `hreflang` alternates leading to the
 same page, the sitemap, the 404 pages, search, and every output per language. (The browser's
-side is in test_languages_browser.py; `mkdocs serve` and `gh-deploy` are at the end.)
+side is in test_site_languages_browser.py; `mkdocs serve` and `gh-deploy` are at the end.)
 """
 
 from __future__ import annotations

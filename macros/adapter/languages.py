@@ -67,9 +67,14 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def language_codes(site: SiteData) -> list[str]:
+    """The codes of `site.languages`, the default first (English where none are listed)."""
+    return list(site.profile.site.languages or ["en"])
+
+
 def site_languages(site: SiteData) -> list[SiteLanguage]:
     """Every language of the site, the default first."""
-    codes = site.profile.site.languages
+    codes = language_codes(site)
     return [
         SiteLanguage(code, language_name(code), "" if index == 0 else f"{code}/")
         for index, code in enumerate(codes)
@@ -77,7 +82,7 @@ def site_languages(site: SiteData) -> list[SiteLanguage]:
 
 
 def is_multilingual(site: SiteData) -> bool:
-    return len(site.profile.site.languages) > 1
+    return len(language_codes(site)) > 1
 
 
 def is_default_build(config: MkDocsConfig) -> bool:
@@ -87,7 +92,7 @@ def is_default_build(config: MkDocsConfig) -> bool:
 
 def build_language(config: MkDocsConfig, site: SiteData) -> SiteLanguage:
     """The language this build makes."""
-    code = config.get(LANGUAGE_KEY) or site.profile.site.languages[0]
+    code = config.get(LANGUAGE_KEY) or language_codes(site)[0]
     return next(lang for lang in site_languages(site) if lang.code == code)
 
 
@@ -117,7 +122,7 @@ def configure_language(config: MkDocsConfig, site: SiteData) -> None:
 
     A site that does not list its languages keeps the theme's language as mkdocs.yml sets it.
     """
-    codes = site.profile.site.languages
+    codes = language_codes(site)
     missing = [code for code in codes if not _has_translation(config, code)]
     if missing:
         raise PluginError(
