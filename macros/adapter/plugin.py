@@ -379,7 +379,7 @@ def _leave_out_original_images(files: Files, config: MkDocsConfig, site: SiteDat
 
 def finish_generated_files(config: MkDocsConfig) -> None:
     """Wait for the files written on the side, once the pages are built. (Cached social cards
-    no build asked for are deleted in `build_other_languages`, once every language asked.)"""
+    no build asked for are deleted in `finish_site`, once every language has asked.)"""
     cards: SocialCards | None = config.get(_CARDS_KEY)
     try:
         if cards is not None:
