@@ -118,7 +118,8 @@ def site_path(config: MkDocsConfig, site: SiteData) -> str:
 
 def configure_language(config: MkDocsConfig, site: SiteData) -> None:
     """Set the build's language: Material's words and `<html lang>` (theme.language), and in
-    the other languages the nav titles of `extra.nav_titles.<code>`.
+    the other languages the nav titles: the engine's pages' from the words, and those of
+    `extra.nav_titles.<code>` (the person's mkdocs.yml), which win.
 
     A site that does not list its languages keeps the theme's language as mkdocs.yml sets it.
     """
@@ -138,7 +139,23 @@ def configure_language(config: MkDocsConfig, site: SiteData) -> None:
         titles = (config.extra.get("nav_titles") or {}).get(language.code) or {}
         if not isinstance(titles, dict):
             raise PluginError(f"extra.nav_titles.{language.code}: expected a mapping of titles")
-        config.nav = translate_nav(config.nav, titles)
+        config.nav = translate_nav(config.nav, {**engine_page_titles(site), **titles})
+
+
+def engine_page_titles(site: SiteData) -> dict[str, str]:
+    """The nav titles of the engine's pages (by file) in the site's words of this build's
+    language (macros/words/, data/words.yml): the headings those pages print."""
+    words = site.words
+    return {
+        "index.md": words.pages.home,
+        "research.md": words.pages.research,
+        "publications.md": words.sections.publications,
+        "talks.md": words.sections.talks,
+        "teaching.md": words.sections.teaching,
+        "awards.md": words.pages.awards,
+        "projects.md": words.sections.projects,
+        "cv.md": words.pages.cv,
+    }
 
 
 def _has_translation(config: MkDocsConfig, code: str) -> bool:

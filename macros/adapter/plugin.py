@@ -65,8 +65,8 @@ log = get_plugin_logger("homepage")
 def languages_for(config: MkDocsConfig) -> SiteLanguages:
     """The validated `data/` of this build in every language of the site, loaded once and
     kept on the config (another language's build is handed the default one's: the data is
-    loaded once for every language). Says once (at INFO, which --strict lets pass) which languages have no
-    table of fixed words and so print English ones."""
+    loaded once for every language). Says once (at INFO, which --strict lets pass) which
+    languages have no table of fixed words and so print English ones."""
     languages = config.get(_LANGUAGES_KEY)
     if languages is None:
         data_dir = Path(config.config_file_path).parent / "data"
@@ -331,10 +331,8 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
             files.remove(original)
     _leave_out_original_images(files, config, site)
     photo = resize_photo(site.profile, project_dir, project_dir / CACHE_DIR)
-    language = languages.build_language(config, site)
-    generated_files += site_files(
-        site, renderer, photo, project_dir, language=language.code, folder=language.prefix
-    )
+    folder = languages.build_language(config, site).prefix
+    generated_files += site_files(site, renderer, photo, project_dir, folder=folder)
     taken = {file.dest_uri: file.src_uri for file in files}
     collisions = collision_problems(
         taken,

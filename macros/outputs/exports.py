@@ -71,8 +71,8 @@ def site_files(
     """cv.pdf, cv.json, feed.xml, CNAME and .nojekyll, all from the same data (and the
     profile photo on the PDF where profile.yml asks for it).
 
-    `site` is the data in one of the site's languages; `folder` is where that language's site is published
-    under the site's address ('' for the default language, 'zh/' for another): another
+    `site` is the data in one of the site's languages; `folder` is where that language's site
+    is published under the site's address ('' for the default language, 'zh/' for another): another
     language gets its own PDF CV and feed, and nothing that belongs to the whole site (cv.json
     stays in the default language, CNAME, robots.txt and .nojekyll are the root's).
     """
