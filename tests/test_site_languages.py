@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pytest
 from conftest import (
     CHINESE_PAPER,
     ROOT,
@@ -28,6 +29,7 @@ from conftest import (
     SITE_URL,
     Build,
     article,
+    generated_site,
     run_build,
     set_languages,
     two_language_project,
@@ -201,7 +203,7 @@ def test_a_404_page_per_language(two_languages: Build) -> None:
     chinese = (two_languages.site / "zh" / "404.html").read_text(encoding="utf-8")
     assert "<h1>Page not found</h1>" in english and "<h1>页面不存在</h1>" in chinese
     # Its links lead to its own language's pages, and the switcher to each home page.
-    assert f'<a href="{SITE_URL}zh/publications/">论文</a>' in chinese
+    assert f'<a href="{SITE_URL}zh/publications/">发表论文</a>' in chinese
     assert f'<a href="{SITE_URL}publications/">Publications</a>' in english
     for page in (english, chinese):
         links = {a["hreflang"]: a["href"] for a in Head(page).switcher}
@@ -211,11 +213,21 @@ def test_a_404_page_per_language(two_languages: Build) -> None:
 
 def test_nav_titles_per_language(two_languages: Build) -> None:
     tabs = re.findall(r'class="md-tabs__link[^"]*">\s*([^<]+?)\s*</a>', two_languages.page("zh"))
-    # The engine's Chinese titles by page, the person's own by the title of their nav.
-    assert tabs == ["主页", "研究", "论文", "报告", "教学", "获奖", "项目", "简历"]
+    # The engine's pages titled in the Chinese words (their headings), the person's own title
+    # by the title of their nav.
+    assert tabs == [
+        "首页",
+        "研究",
+        "发表论文",
+        "学术报告",
+        "教学经历",
+        "获奖",
+        "项目经历",
+        "个人简历",
+    ]
     tabs = re.findall(r'class="md-tabs__link[^"]*">\s*([^<]+?)\s*</a>', two_languages.page(""))
     assert tabs[:3] == ["Home", "Research", "Publications"]
-    assert "<title>论文 - " in two_languages.page("zh/publications")
+    assert "<title>发表论文 - " in two_languages.page("zh/publications")
 
 
 def test_links_stay_in_their_language(two_languages: Build) -> None:
@@ -311,8 +323,9 @@ def test_translate_nav_by_title_or_page() -> None:
     ]
 
 
-def test_one_language_is_the_site_as_before(built_site: Build) -> None:
-    """No switcher, no language folder, no hreflang: the fixture person has one language."""
+def test_one_language_is_the_site_as_before(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No switcher, no language folder, no hreflang: a site that lists no languages."""
+    built_site = generated_site("one-each", tmp_path_factory)
     assert not (built_site.site / "zh").exists() and not (built_site.site / "en").exists()
     for url in ("", "publications/", "cv/"):
         page = head(built_site, url)
@@ -326,7 +339,8 @@ def test_a_language_material_has_no_words_for_stops_the_build(project: Path) -> 
     set_languages(project, ["en", "xx"])
     build = run_build(project, project / "site")
     assert build.returncode != 0
-    assert "site.languages: Material for MkDocs has no translation for xx" in build.output
+    # The data side refuses it, naming the codes Material has.
+    assert "site.languages" in build.output and "(got 'xx')" in build.output
     assert not (project / "site" / "xx").exists()
 
 
