@@ -6,7 +6,8 @@ builds each other one in the same process, from the same mkdocs.yml, with its ow
 `theme.language` (Material's words, `<html lang>`, the search's word splitting), nav titles,
 `site_url` (+ `<code>/`) and `site_dir` (the site's `<code>/` folder: MkDocs cleans a site
 folder when its build starts, so the others are written after the default one). No state is
-shared between the builds but what the default one hands over (its address and its data).
+shared between the builds but what the default one hands over (its address, and the data in
+every language, `SiteLanguages`, loaded once).
 
 Every build knows every language, so each page links to the same page in the others:
 Material's language switcher and `hreflang` links in the head, and the sitemap lists every
