@@ -24,7 +24,8 @@ ENGINE_PARTS = ("macros", "schemas", "ownership.yml")
 PERSON_PARTS = ("mkdocs.yml", "docs", "overrides")
 # The fixture people's settings and pages: the nav with every engine page, no page of their own.
 FIXTURE_SITE = ROOT / "tests" / "fixtures" / "settings"
-# The fictional person most tests run on: every section, with the edge cases a real record has.
+# The fictional person most tests run on: every section, with the edge cases a real record has,
+# and pages of her own beside her data (docs/: two posts and a draft, a course's notes).
 FIXTURE_DATA = ROOT / "tests" / "fixtures" / "person" / "data"
 # Formulas added to the fixture person for the math tests (see `math_project`).
 MATH_FIXTURE = ROOT / "tests" / "fixtures" / "math"
@@ -98,6 +99,9 @@ def copy_project(destination: Path, data: Path | None = FIXTURE_DATA) -> Path:
         elif source.exists():
             shutil.copy2(source, destination / part)
     (destination / "docs").mkdir(exist_ok=True)
+    if data is not None and (data.parent / "docs").is_dir():
+        # The fixture person's own pages beside her data (posts, course notes).
+        shutil.copytree(data.parent / "docs", destination / "docs", dirs_exist_ok=True)
     shutil.copytree(ROOT / "data" if data is None else data, destination / "data")
     if data is not None:
         for path in (destination / "data").glob("*.yml"):

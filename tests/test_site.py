@@ -32,6 +32,7 @@ from macros.data.sections import SECTION_FILES
 from macros.outputs.json_resume import schema_problems
 from macros.outputs.rendering import AWARD_HEADINGS, format_partial_date
 from macros.views.markup import markdown_block
+from macros.views.views import notes_url
 
 # Where each data file's entries must appear.
 SECTION_PAGES = {
@@ -119,6 +120,8 @@ def expected_facts(
         return [("html", f'href="{html.escape(text)}"')]
     if field == "arxiv":
         return [("html", f'href="https://arxiv.org/abs/{text}"')]
+    if field == "notes":  # a link to the page of docs/notes/, under the site's own path
+        return [("html", f'{notes_url(text).lstrip("/")}">Notes</a>')]
     if field == "doi":
         return [("html", f'href="https://doi.org/{html.escape(text)}"')]
     if field in markdown:

@@ -1,9 +1,10 @@
-"""Checks that reach past one entry: files that data names (a paper's local PDF) and the
-permanent ids of news items. Run by the loader after every file has validated."""
+"""Checks that reach past one entry: files that data names (a paper's local PDF, the notes page
+of a course or talk) and the permanent ids of news items. Run by the loader after every file
+has validated."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..views.views import bib_path, paper_page_source
@@ -13,6 +14,7 @@ from .news_ids import news_keys
 from .paper_images import paper_image_problem
 from .paper_pdf import DOCS_DIR, is_local, source_path
 from .problems import DataProblem
+from .sections import SECTIONS_BY_NAME
 from .yaml_source import Positions
 
 
@@ -114,3 +116,50 @@ def news_id_problems(
             )
         first.setdefault(key, index)
     return problems
+
+
+NOTES_DIR = "notes"  # under docs/: the person's course notes
+NOTES_SECTIONS = ("teaching", "talks")  # whose entries may name their notes (`notes:`)
+
+
+def notes_page_problems(
+    entries: Mapping[str, Sequence[object]],
+    positions_of: Mapping[str, Positions],
+    project_dir: Path,
+    display_dir: str,
+) -> list[DataProblem]:
+    """The page a teaching or talk entry names in `notes:` must be a page under docs/notes/:
+    the entry links to it, and a link to nothing would pass until a reader followed it."""
+    problems = []
+    folder = project_dir / DOCS_DIR / NOTES_DIR
+    for section in NOTES_SECTIONS:
+        positions = positions_of.get(section, {})
+        for index, item in enumerate(entries.get(section, ())):
+            page = getattr(item, "notes", None)
+            if page is None or (folder / page).is_file():
+                continue
+            pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.md"))
+            known = ", ".join(pages[:10]) + (", ..." if len(pages) > 10 else "") or "none"
+            line, column = positions.get((index, "notes"), positions.get((index,), (None, None)))
+            problems.append(
+                DataProblem(
+                    f"{display_dir}/{section}.yml",
+                    line,
+                    column,
+                    f"no page {DOCS_DIR}/{NOTES_DIR}/{page}; write it there, or name one of the"
+                    f" pages under {DOCS_DIR}/{NOTES_DIR}/ (found: {known})",
+                    _entry_label(section, index, item),
+                    "notes",
+                )
+            )
+    return problems
+
+
+def _entry_label(section: str, index: int, item: object) -> str:
+    """`teaching entry 1 (course 'Compilers')`, as the loader names entries."""
+    label = f"{section} entry {index + 1}"
+    for key in SECTIONS_BY_NAME[section].label_keys:
+        value = getattr(item, key, None)
+        if isinstance(value, str):
+            return f"{label} ({key} '{value if len(value) <= 60 else value[:57] + '...'}')"
+    return label

@@ -19,6 +19,7 @@ from ..views.words import word_table_notes, words_for
 from .data_checks import (
     local_pdf_problems,
     news_id_problems,
+    notes_page_problems,
     paper_image_problems,
     publication_clash_problems,
 )
@@ -728,6 +729,7 @@ def load_languages(data_dir: Path | str) -> SiteLanguages:
         problems += news_id_problems(
             loaded.get("news", []), positions_of.get("news", {}), display_dir
         )
+        problems += notes_page_problems(loaded, positions_of, data_dir.parent, display_dir)
         problems += _icon_problems(
             loaded[PROFILE_FILE], positions_of[PROFILE_FILE], data_dir, display_dir
         )

@@ -32,6 +32,7 @@ from .safe_values import (
     check_id,
     check_line,
     check_link,
+    check_notes_page,
     check_site_url,
     check_text,
 )
@@ -79,6 +80,15 @@ SiteUrl = Annotated[
     ),
 ]
 Year = Annotated[int, Field(ge=1900, le=2100, strict=True)]
+NotesPage = Annotated[
+    str,
+    AfterValidator(check_notes_page),
+    Field(
+        description="A page of your course notes, written from docs/notes/ (e.g."
+        " my-course/index.md): the entry links to it.",
+        json_schema_extra={"pattern": r"^[^/\s]+(/[^/\s]+)*\.md$"},
+    ),
+]
 PartialDate = Annotated[
     str,
     BeforeValidator(_coerce_partial_date),
@@ -393,6 +403,7 @@ class Talk(Entry):
     location: Text | None = None
     links: TalkLinks = Field(default_factory=TalkLinks)
     note: MarkdownText | None = None
+    notes: NotesPage | None = None
 
 
 class Teaching(Entry):
@@ -405,6 +416,7 @@ class Teaching(Entry):
     )
     instructors: list[Text] = Field(default_factory=list)
     details: MarkdownText | None = None
+    notes: NotesPage | None = None
 
 
 class Award(Entry):

@@ -188,3 +188,19 @@ def check_id(value: str) -> str:
             f"'{value}' is reserved: it names a generated folder's own page; choose another id"
         )
     return value
+
+
+# A page of the person's course notes, as written in `notes:` (teaching.yml, talks.yml).
+_NOTES_PAGE = re.compile(r"[\w.-]+(/[\w.-]+)*\.md")
+
+
+def check_notes_page(value: str) -> str:
+    """A page under docs/notes/, written from there (`os-networks/index.md`): letters, digits,
+    `.`, `-`, `_` and `/` between folders, ending in `.md`; never outside docs/notes/."""
+    parts = value.split("/")
+    if not _NOTES_PAGE.fullmatch(value) or any(part in (".", "..") for part in parts):
+        raise ValueError(
+            "expected a page under docs/notes/, written from there, such as"
+            " 'my-course/index.md' (folders separated by '/', ending in .md)"
+        )
+    return value

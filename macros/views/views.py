@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from ..data.model import (
     Award,
@@ -72,6 +72,16 @@ def paper_path(pub_id: str) -> str:
 def paper_page_source(pub_id: str) -> str:
     """The source path of a publication's generated page, as if it were under docs/."""
     return f"publications/{pub_id}.md"
+
+
+def notes_url(page: str) -> str:
+    """The site path of a page under docs/notes/ as `notes:` names it: 'os/intro.md' ->
+    '/notes/os/intro/', 'os/index.md' -> '/notes/os/' (MkDocs' directory URLs)."""
+    stem = page[: -len(".md")]
+    folder, _, name = stem.rpartition("/")
+    if name in ("index", "README"):
+        stem = folder
+    return quote(f"/notes/{stem}/".replace("//", "/"))  # as MkDocs writes a page's URL
 
 
 def bib_path(pub_id: str) -> str:
@@ -314,7 +324,10 @@ def talk_view(talk: Talk, context: ViewContext) -> EntryView:
         subtitle=context.words.comma.join(filter(None, [talk.event, talk.location])),
         when=str(talk.year),
         lines=_markdown_lines([talk.note or ""]),
-        links=_links(talk.links.model_dump(), context.words),
+        links=_links(
+            {**talk.links.model_dump(), "notes": notes_url(talk.notes) if talk.notes else None},
+            context.words,
+        ),
         start=str(talk.year),
         fields={"type": "talk", "entity": talk.event},
         source=talk,
@@ -338,6 +351,7 @@ def teaching_view(item: Teaching, context: ViewContext) -> EntryView:
             *_line(Part(words.with_instructors.format(names=instructors) if instructors else "")),
             *_markdown_lines([item.details or ""]),
         ),
+        links=_links({"notes": notes_url(item.notes) if item.notes else None}, words),
         start=str(item.year),
         end=str(item.year),
         fields={

@@ -126,6 +126,7 @@ class LinkLabels(_Table):
     website: Word
     demo: Word
     event: Word
+    notes: Word = Field(description="A course's or talk's link to its notes (docs/notes/).")
 
 
 class PageWords(_Table):
