@@ -46,6 +46,7 @@ def _prepare(config: MkDocsConfig) -> MkDocsConfig:
     plugin.apply_site_settings(config, plugin.site_data_for(config))
     plugin.configure_language(config)
     plugin.add_person_theme(config)
+    plugin.configure_writings(config)  # before the blog plugin reads its settings
     return config
 
 
@@ -58,10 +59,19 @@ def _configure_search(config: MkDocsConfig) -> MkDocsConfig:
 on_config = CombinedEvent(_prepare, _configure_search)
 
 
-def on_files(files: Files, config: MkDocsConfig) -> Files:
+def _add_files(files: Files, config: MkDocsConfig) -> Files:
     plugin = _plugin()
     files = plugin.add_default_language_files(plugin.add_engine_pages(files, config), config)
     return plugin.add_generated_files(files, config)
+
+
+@event_priority(-60)  # after the blog plugin has read the posts (-50)
+def _prepare_posts(files: Files, config: MkDocsConfig) -> Files:
+    _plugin().prepare_posts(config)
+    return files
+
+
+on_files = CombinedEvent(_add_files, _prepare_posts)
 
 
 def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., Any]) -> None:
@@ -93,7 +103,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return plugin.restore_html(html, page, config)
 
 
-def on_page_context(
+def _page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
 ) -> dict[str, Any]:
     plugin = _plugin()
@@ -104,13 +114,33 @@ def on_page_context(
     return context
 
 
+@event_priority(-110)  # after the blog plugin renders the excerpts of its pages (-100)
+def _restore_excerpts(
+    context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
+) -> dict[str, Any]:
+    _plugin().restore_excerpts(context, page, config)
+    return context
+
+
+on_page_context = CombinedEvent(_page_context, _restore_excerpts)
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return _plugin().render_math(output, page, config)
 
 
-def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+def _share_templates(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     _plugin().share_compiled_templates(env, config)
     return env
+
+
+@event_priority(-60)  # after the blog plugin's on_env: every post is built by then
+def _write_feed(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    _plugin().write_feed(config)
+    return env
+
+
+on_env = CombinedEvent(_share_templates, _write_feed)
 
 
 def on_template_context(

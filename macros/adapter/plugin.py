@@ -13,9 +13,11 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache, wraps
 from pathlib import Path
+from textwrap import shorten
 from typing import Any
 from urllib.parse import urljoin
 
+import yaml
 from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
@@ -32,8 +34,9 @@ from ..data.paper_images import PaperImageError, resize_paper_images
 from ..data.photo import ResizedPhoto, resize_photo
 from ..data.sections import SiteData
 from ..outputs.cv_pdf import CvPdfError
-from ..outputs.engine_pages import ENGINE_PAGES_DIR, engine_pages
-from ..outputs.exports import GeneratedPage, site_files
+from ..outputs.engine_pages import ENGINE_PAGES_DIR, PROSE_DIRS, engine_pages, runs_macros
+from ..outputs.exports import GeneratedFile, GeneratedPage, language_site_url, site_files
+from ..outputs.feed import FEED_PATH, news_feed
 from ..outputs.publication_pages import local_pdf_sources, publication_files, remote_pdf_papers
 from ..outputs.rendering import (
     MarkdownWords,
@@ -49,6 +52,19 @@ from ..outputs.social_cards import (
     SocialCardError,
     SocialCards,
 )
+from ..outputs.writings import (
+    AUTHOR_ID,
+    BLOG_DIR,
+    INITIALS_AVATAR,
+    POSTS_DIR,
+    PostSummary,
+    authors_file,
+    has_posts,
+    initials_svg,
+    notes_nav,
+    plain_excerpt,
+    with_writings,
+)
 from ..views.formulas import FormulaError, page_formulas_to_mathml
 from ..views.words import ENGLISH, Words
 from . import languages, search_words
@@ -59,6 +75,9 @@ _RENDERER_KEY = "homepage_renderer"
 _WRITER_KEY = "homepage_background_writer"
 _CARDS_KEY = "homepage_social_cards"
 _DATA_CARDS_KEY = "homepage_data_cards"
+_PHOTO_KEY = "homepage_photo"
+_NO_POSTS_KEY = "homepage_no_posts"
+BLOG_INDEX = f"{BLOG_DIR}/index.md"
 log = get_plugin_logger("homepage")
 
 
@@ -186,12 +205,23 @@ def add_person_theme(config: MkDocsConfig) -> None:
 
 
 def add_engine_pages(files: Files, config: MkDocsConfig) -> Files:
-    """Publish the engine's pages that the nav names and docs/ does not replace."""
+    """Publish the engine's pages that the nav names and docs/ does not replace (and the blog's
+    front page where there are posts and docs/ has none)."""
+    leave_out_blog(files, config)
     mine = {file.src_uri for file in files if file.is_documentation_page()}
     for path in engine_pages(config.nav, mine):
         files.append(
             File(
                 path.name,
+                src_dir=str(ENGINE_PAGES_DIR),
+                dest_dir=config.site_dir,
+                use_directory_urls=config.use_directory_urls,
+            )
+        )
+    if blog_plugin(config) is not None and BLOG_INDEX not in mine:
+        files.append(
+            File(
+                BLOG_INDEX,
                 src_dir=str(ENGINE_PAGES_DIR),
                 dest_dir=config.site_dir,
                 use_directory_urls=config.use_directory_urls,
@@ -213,6 +243,7 @@ def renderer_for(config: MkDocsConfig) -> SiteRenderer:
         )
         if languages.is_multilingual(renderer.site):  # each language's renderer, compiled once
             renderer.env.bytecode_cache = languages.ENGINE_TEMPLATES
+        renderer.posts_source = lambda: post_summaries(config)  # read once the blog has them
         config[_RENDERER_KEY] = renderer
     return renderer
 
@@ -330,9 +361,13 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
         if original is not None:
             files.remove(original)
     _leave_out_original_images(files, config, site)
-    photo = resize_photo(site.profile, project_dir, project_dir / CACHE_DIR)
+    photo = photo_for(config)
     folder = languages.build_language(config, site).prefix
     generated_files += site_files(site, renderer, photo, project_dir, folder=folder)
+    # The feed is written once the posts are built (`write_feed`); its place is taken now.
+    generated_files.append(GeneratedFile(FEED_PATH, b""))
+    if blog_plugin(config) is not None and photo is None:
+        generated_files.append(GeneratedFile(INITIALS_AVATAR, initials_svg(site.profile.name)))
     taken = {file.dest_uri: file.src_uri for file in files}
     collisions = collision_problems(
         taken,
@@ -350,7 +385,8 @@ def add_generated_files(files: Files, config: MkDocsConfig) -> Files:
         )
         file.inclusion = InclusionLevel.INCLUDED  # `.nojekyll` too, though it is a dotfile
         files.append(file)
-        writer.write(file.abs_dest_path, content)
+        if generated.path != FEED_PATH:
+            writer.write(file.abs_dest_path, content)
     start_social_cards(config, writer, pages, photo)
     for page in pages:
         file = File.generated(config, page.path, content=page.html)
@@ -406,6 +442,148 @@ def finish_site(config: MkDocsConfig, command: str = "build") -> None:
         ]
         cards.prune(also_keep=asked)
     search_words.save_words()
+
+
+def photo_for(config: MkDocsConfig) -> ResizedPhoto | None:
+    """The profile photo resized for the site (None without one), made once per build."""
+    if _PHOTO_KEY not in config:
+        project = Path(config.config_file_path).parent
+        profile = site_data_for(config).profile
+        config[_PHOTO_KEY] = resize_photo(profile, project, project / CACHE_DIR)
+    return config[_PHOTO_KEY]
+
+
+# --- posts and notes --------------------------------------------------------------------------
+
+
+def blog_plugin(config: MkDocsConfig) -> Any | None:
+    """Material's blog plugin when it is on for this build (off while there are no posts)."""
+    blog = config.plugins.get("material/blog")
+    return blog if blog is not None and blog.config.enabled else None
+
+
+def configure_writings(config: MkDocsConfig) -> None:
+    """Before the plugins read their settings: the blog only when docs/blog/posts/ has a post
+    to publish (a site without posts has no /blog/ at all), with an authors file made from the
+    profile; and a Blog and a Notes entry in the nav where the person's nav names neither."""
+    docs = Path(config.docs_dir)
+    blog = blog_plugin(config)
+    if blog is not None:
+        # As the blog decides: drafts are left out, except under `mkdocs serve`.
+        drafts = blog.config.draft or (blog.is_serve and blog.config.draft_on_serve)
+        if has_posts(docs, drafts):
+            blog.config.authors_file = _write_authors_file(config, Path(blog.temp_dir))
+            blog._resolve = _blog_index
+        else:
+            blog.config.enabled = False
+            config[_NO_POSTS_KEY] = True  # see leave_out_blog
+            blog = None
+    if config.nav is not None:
+        pages = site_data_for(config).words.pages
+        titles = (pages.blog, pages.notes)
+        config.nav = with_writings(config.nav, blog is not None, notes_nav(docs), titles)
+
+
+def leave_out_blog(files: Files, config: MkDocsConfig) -> None:
+    """Without a post to publish, nothing under docs/blog/ is published: not the drafts,
+    which would otherwise become plain pages, nor a front page for a blog with no posts."""
+    if config.get(_NO_POSTS_KEY):
+        for file in [f for f in files if f.src_uri.startswith(BLOG_DIR + "/")]:
+            files.remove(file)
+
+
+def _write_authors_file(config: MkDocsConfig, folder: Path) -> str:
+    """The blog's authors file, made from profile.yml in the blog's own temporary folder (no
+    second file for the person to keep in step). Its avatar is the resized profile photo, or
+    an image of the person's initials that the site serves (`initials_svg`)."""
+    profile = site_data_for(config).profile
+    photo = photo_for(config)
+    avatar = photo.webp_1x if photo is not None else INITIALS_AVATAR
+    data = authors_file(profile.name, profile.position or "", avatar, url="./")  # the home page
+    path = folder / "authors.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+def _blog_index(files: Files, config: MkDocsConfig) -> Any:
+    """Stands in for the blog plugin's `_resolve`, which writes a `# Blog` page into docs/ when
+    the person has none: `add_engine_pages` publishes the engine's (macros/pages/blog/) then,
+    so that a build never writes into the person's files. Otherwise the same: the blog's
+    index page as its entry point."""
+    from material.plugins.blog.structure import View
+
+    return View(None, files.get_file_from_path(BLOG_INDEX), config)
+
+
+def prepare_posts(config: MkDocsConfig) -> None:
+    """Once the blog has read the posts (its `on_files`): each post's author is the person of
+    profile.yml unless it names its own, and its title and description are escaped, which
+    Material prints as they are."""
+    blog = blog_plugin(config)
+    for post in blog.blog.posts if blog is not None else ():
+        if not post.config.authors:
+            post.config.authors = [AUTHOR_ID]
+        escape_front_matter(post.meta)
+
+
+def escape_front_matter(meta: dict[str, Any]) -> None:
+    """Escape the title and description a page's front matter gives: Material prints them into
+    the page (title, nav, meta description) as they are. Escaped text is `Markup`, which is
+    not escaped again."""
+    for key in ("title", "description"):
+        if isinstance(meta.get(key), str):
+            meta[key] = Markup.escape(meta[key])
+
+
+def post_summaries(config: MkDocsConfig) -> list[PostSummary]:
+    """The published posts, newest first, as the core needs them (their summaries once they
+    are rendered, by `on_env`)."""
+    blog = blog_plugin(config)
+    if blog is None:
+        return []
+    return [_post_summary(post, blog.config.post_excerpt_separator) for post in blog.blog.posts]
+
+
+def _post_summary(post: Any, separator: str) -> PostSummary:
+    description = post.meta.get("description")
+    if isinstance(description, str) and description.strip():
+        summary = Markup(description).striptags()
+    else:
+        summary = plain_excerpt(post.content, separator) if post.content else ""
+    return PostSummary(
+        key=post.file.src_uri.removeprefix(POSTS_DIR + "/").removesuffix(".md"),
+        title=Markup(post.title or "").striptags(),
+        url=post.url,
+        created=post.config.date.created,
+        updated=post.config.date.updated,
+        categories=tuple(post.config.categories),
+        summary=summary,
+    )
+
+
+def _post_of(page: Page, config: MkDocsConfig) -> PostSummary | None:
+    """The post `page` is, if it is one."""
+    blog = blog_plugin(config)
+    if blog is None or page not in blog.blog.posts:
+        return None
+    return _post_summary(page, blog.config.post_excerpt_separator)
+
+
+def restore_excerpts(context: dict[str, Any], page: Page, config: MkDocsConfig) -> None:
+    """The blog renders the excerpts of its index, archive and category pages from the posts'
+    Markdown, after `on_page_content`: put the HTML of macros back into them too."""
+    for excerpt in context.get("posts") or ():
+        excerpt.content = restore_html(excerpt.content, page, config)
+
+
+def write_feed(config: MkDocsConfig) -> None:
+    """The Atom feed of the news and the posts: written once the posts are built (`on_env`),
+    since the blog finds them only after the other generated files are made."""
+    site = site_data_for(config)
+    folder = languages.build_language(config, site).prefix  # another language's own feed
+    site_url = language_site_url(site.profile.site.url, folder) or "/" + folder
+    feed = news_feed(site, site_url, post_summaries(config))
+    config[_WRITER_KEY].write(str(Path(config.site_dir) / FEED_PATH), feed)
 
 
 # --- social cards and the profile photo -----------------------------------------------------
@@ -483,13 +661,15 @@ def social_card(page: Page, config: MkDocsConfig) -> None:
 
 def page_head(page: Page, config: MkDocsConfig) -> None:
     """Structured data for the page's <head> (printed by overrides/main.html): Google Scholar
-    tags and JSON-LD on a paper's page, JSON-LD `Person` on the home page."""
+    tags and JSON-LD on a paper's page, Open Graph's article tags and JSON-LD `BlogPosting` on
+    a post, JSON-LD `Person` on the home page."""
     renderer = renderer_for(config)
     pub_id = page.meta.get("publication")
     pub = renderer.site.publication_by_id.get(pub_id) if pub_id else None
     card = page.meta.get("social_card")
     # schema.org wants an absolute address: only with a site address.
     image = urljoin(config.site_url, card["path"]) if card and config.site_url else None
+    post = _post_of(page, config)
     if pub is not None:
         # A paper's figure first (the largest copy published), then its card.
         figure = renderer.publication_view(pub).image
@@ -504,6 +684,11 @@ def page_head(page: Page, config: MkDocsConfig) -> None:
             original=default_site_data(config).publication_by_id.get(pub.id),
             language=config.theme["language"],
         )
+    elif post is not None:
+        head = renderer.post_head(post, page.canonical_url, image)
+        page.meta["og_type"] = "article"
+        if post.summary and not page.meta.get("description"):  # for link previews and search
+            page.meta["description"] = Markup.escape(shorten(post.summary, 200, placeholder="…"))
     elif page.is_homepage:
         head = renderer.home_head(page.canonical_url, image)
     else:
@@ -615,7 +800,7 @@ def _page_line(page: Page, markdown: str, line_in_markdown: int) -> str:
 
 def config_docs_name(page: Page) -> str:
     """Where the page's source is, for messages: docs/<page>, or the engine's page."""
-    if page.file.abs_src_path and Path(page.file.abs_src_path).parent == ENGINE_PAGES_DIR:
+    if page.file.abs_src_path and Path(page.file.abs_src_path).is_relative_to(ENGINE_PAGES_DIR):
         return f"macros/pages/{page.file.src_uri}"
     return f"docs/{page.file.src_uri}"
 
@@ -625,10 +810,16 @@ def _macros_plugin(config: MkDocsConfig) -> Any:
 
 
 def check_page_source(markdown: str, page: Page, config: MkDocsConfig) -> None:
-    """Before mkdocs-macros renders a page, look for what it would stop on: a Jinja syntax
-    error, or a name that is neither a macro nor a variable (a misspelt macro). mkdocs-macros
-    would print a long traceback and exit (which also ends `mkdocs serve`); this stops the
-    build with one line instead, and `mkdocs serve` keeps running until it is fixed."""
+    """Before mkdocs-macros renders a page: decide whether it runs macros at all (pages under
+    blog/ and notes/ only with `macros: true`, see `runs_macros`), then look for what it would
+    stop on: a Jinja syntax error, or a name that is neither a macro nor a variable (a
+    misspelt macro). mkdocs-macros would print a long traceback and exit (which also ends
+    `mkdocs serve`); this stops the build with one line instead, and `mkdocs serve` keeps
+    running until it is fixed."""
+    if page.file.src_uri.startswith(PROSE_DIRS):
+        escape_front_matter(page.meta)
+    if not runs_macros(page.file.src_uri, page.meta):
+        page.meta["render_macros"] = False  # read by mkdocs-macros, which runs next
     plugin = _macros_plugin(config)
     if plugin is None or page.meta.get("render_macros") is False or "{" not in markdown:
         return

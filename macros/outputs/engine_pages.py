@@ -6,7 +6,7 @@ nav decides which are published, and a page of the same name in docs/ replaces t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,3 +36,19 @@ def engine_pages(nav: Any, person_pages: Iterable[str]) -> list[Path]:
     mine = set(person_pages)
     # The home page first, then by name: the order MkDocs gives the files of docs/.
     return [available[name] for name in sorted(wanted - mine, key=lambda n: (n != "index.md", n))]
+
+
+# Folders of docs/ whose pages are the person's prose (posts, course notes): TeX and code there
+# are full of `{{`, `{#` and `{%`, so macros run only where a page asks for them.
+PROSE_DIRS = ("blog/", "notes/")
+
+
+def runs_macros(src_uri: str, meta: Mapping[str, Any]) -> bool:
+    """Whether mkdocs-macros renders the page at `src_uri` (relative to docs/): every page
+    does, except those under blog/ and notes/, which run macros only with `macros: true` in
+    their front matter (so TeX never has to be escaped from Jinja)."""
+    if meta.get("render_macros") is False:
+        return False
+    if not src_uri.startswith(PROSE_DIRS):
+        return True
+    return meta.get("macros") is True or meta.get("render_macros") is True

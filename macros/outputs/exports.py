@@ -16,7 +16,6 @@ from urllib.parse import urlparse
 from ..data.photo import ResizedPhoto
 from ..data.sections import SiteData
 from .cv_pdf import cv_data, render_cv_pdf, with_photo
-from .feed import FEED_PATH, news_feed
 from .json_resume import json_resume_text
 from .rendering import SiteRenderer
 
@@ -61,6 +60,11 @@ def robots_txt(site_url: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def language_site_url(site_url: str | None, folder: str) -> str | None:
+    """The address of one language's site: the site's own, with the language's folder."""
+    return site_url.rstrip("/") + "/" + folder if site_url and folder else site_url
+
+
 def site_files(
     site: SiteData,
     renderer: SiteRenderer,
@@ -68,23 +72,21 @@ def site_files(
     project_dir: Path | None = None,
     folder: str = "",
 ) -> list[GeneratedFile]:
-    """cv.pdf, cv.json, feed.xml, CNAME and .nojekyll, all from the same data (and the
-    profile photo on the PDF where profile.yml asks for it).
+    """cv.pdf, cv.json, CNAME and .nojekyll, all from the same data (and the profile photo on
+    the PDF where profile.yml asks for it). feed.xml, which carries the posts too, is written
+    once they are built (see `feed.news_feed` and `language_site_url`).
 
     `site` is the data in one of the site's languages; `folder` is where that language's site
     is published under the site's address ('' for the default language, 'zh/' for another): another
     language gets its own PDF CV and feed, and nothing that belongs to the whole site (cv.json
     stays in the default language, CNAME, robots.txt and .nojekyll are the root's).
     """
-    site_url = site.profile.site.url
-    if site_url and folder:
-        site_url = site_url.rstrip("/") + "/" + folder
+    site_url = language_site_url(site.profile.site.url, folder)
     pdf_data = cv_data(site, site_url)
     if photo is not None and photo.cv_photo and project_dir is not None:
         pdf_data = with_photo(pdf_data, photo.cv_photo, photo.alt)
     files = [
         GeneratedFile(CV_PDF_PATH, partial(render_cv_pdf, pdf_data, site=site, root=project_dir)),
-        GeneratedFile(FEED_PATH, news_feed(site, site_url or "/" + folder)),
     ]
     if folder:
         return files

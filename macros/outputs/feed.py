@@ -1,22 +1,27 @@
-"""The news feed (Atom) from `data/news.yml`, written with feedgen.
+"""The Atom feed of the news (`data/news.yml`) and the posts (`docs/blog/posts/`), written
+with feedgen, newest first.
 
-An entry's id comes from the item's `id:` or from its date and place (see `news_ids`), never
-from its wording: correcting a typo does not make feed readers show the item again. Items of
-the same date are a second apart in `updated`, the newer (higher in the file) later.
+An entry's id never comes from its wording, so correcting a typo does not make feed readers show
+it again: a news item's is its `id:` or its date and place (see `news_ids`), a post's is its
+file's path under blog/posts/. News items of the same date are a second apart in `updated`, the
+newer (higher in the file) later.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 from uuid import NAMESPACE_URL, uuid5
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from ..data.model import NewsItem
 from ..data.news_ids import news_keys, ordinals_within_date
 from ..data.sections import SiteData
 from ..views.markup import markdown_inline, markdown_plain
+from .writings import PostSummary
 
 FEED_PATH = "feed.xml"
 
@@ -28,20 +33,26 @@ def news_datetime(item: NewsItem) -> datetime:
     return datetime(year, month, day, tzinfo=UTC)
 
 
-def entry_id(site_url: str, key: str) -> str:
-    """The Atom id of the item with permanent key `key` (see `news_ids.news_keys`). Atom
-    wants an absolute IRI: without the site's address (no `site.url`), a name-based UUID
-    of the address and key, as stable as the key."""
-    iri = f"{site_url}#news-{key}"
+def entry_id(site_url: str, key: str, kind: str = "news") -> str:
+    """The Atom id of the news item (or post, `kind="post"`) with permanent key `key` (see
+    `news_ids.news_keys`, `PostSummary.key`). Atom wants an absolute IRI: without the site's
+    address (no `site.url`), a name-based UUID of the address and key, as stable as the key."""
+    iri = f"{site_url}#{kind}-{quote(key, safe='/-_.~')}"
     return iri if urlparse(iri).scheme else f"urn:uuid:{uuid5(NAMESPACE_URL, iri)}"
 
 
-def news_feed(site: SiteData, site_url: str) -> str:
-    """The Atom feed of every news item, newest first; `site_url` is the site's address."""
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def news_feed(site: SiteData, site_url: str, posts: Sequence[PostSummary] = ()) -> str:
+    """The Atom feed of every news item and post, newest first; `site_url` is the site's
+    address."""
     site_url = site_url if site_url.endswith("/") else site_url + "/"
     feed = FeedGenerator()
     feed.id(site_url if urlparse(site_url).scheme else entry_id(site_url, "feed"))
-    feed.title(site.words.feed_title.format(name=site.profile.name))
+    title = site.words.feed_title_posts if posts else site.words.feed_title
+    feed.title(title.format(name=site.profile.name))
     author = {"name": site.profile.name}
     if site.profile.email:
         author["email"] = site.profile.email
@@ -58,10 +69,19 @@ def news_feed(site: SiteData, site_url: str) -> str:
         news_datetime(item) + timedelta(seconds=ordinal - 1)
         for item, ordinal in zip(site.news, ordinals, strict=True)
     ]
-    # Oldest first, because feedgen lists the last added entry first.
-    order = sorted(zip(times, news_keys(site.news), site.news, strict=True), key=lambda t: t[0])
-    for time, key, item in order:
+    news = [
+        (time, False, key, item)
+        for time, key, item in zip(times, news_keys(site.news), site.news, strict=True)
+    ]
+    dated = [(_utc(post.created), True, post.key, post) for post in posts]
+    # Oldest first, because feedgen lists the last added entry first; a post before a news
+    # item of the same moment (the news of a post is usually that post).
+    order = sorted([*news, *dated], key=lambda t: (t[0], t[1], t[2]))
+    for time, is_post, key, item in order:
         entry = feed.add_entry()
+        if is_post:
+            _post_entry(entry, item, site_url)
+            continue
         entry.id(entry_id(site_url, key))
         entry.title(markdown_plain(item.text))
         entry.link(href=site_url)
@@ -69,5 +89,20 @@ def news_feed(site: SiteData, site_url: str) -> str:
         entry.content(str(markdown_inline(item.text, as_mathml=False)), type="html")
         entry.published(time)
         entry.updated(time)
-    feed.updated(order[-1][0] if order else datetime(1970, 1, 1, tzinfo=UTC))
+    latest = [_utc(p.updated) for p in posts if p.updated] + [t[0] for t in order]
+    feed.updated(max(latest) if latest else datetime(1970, 1, 1, tzinfo=UTC))
     return feed.atom_str(pretty=True).decode("utf-8")
+
+
+def _post_entry(entry: FeedEntry, post: PostSummary, site_url: str) -> None:
+    """A post's entry: its title, address, categories and summary as plain text (the feed
+    carries no HTML of a page the person wrote)."""
+    entry.id(entry_id(site_url, post.key, kind="post"))
+    entry.title(post.title)
+    entry.link(href=site_url + post.url)
+    if post.summary:
+        entry.summary(post.summary)
+    for category in post.categories:
+        entry.category(term=category)
+    entry.published(_utc(post.created))
+    entry.updated(_utc(post.updated or post.created))

@@ -1,5 +1,5 @@
 """schema.org JSON-LD, read by search engines: `ScholarlyArticle` for a paper's page, `Person`
-for the home page.
+for the home page, `BlogPosting` for a post.
 
 Only what the schema.org vocabulary allows (checked by scripts/validate.py): `isPartOf` takes a
 CreativeWork, so a venue is a `Periodical` (journals) or a `CreativeWork` (proceedings and
@@ -18,6 +18,7 @@ from typing import Any
 from ..data.model import Publication
 from ..data.sections import SiteData
 from ..views.markup import markdown_plain
+from .writings import PostSummary
 
 
 def _author(name: str, is_owner: Callable[[str], bool], owner_url: str | None) -> dict[str, Any]:
@@ -98,5 +99,32 @@ def person(site: SiteData, site_url: str | None, image: str | None = None) -> di
             if item.end not in (None, "present")
         ]
         or None,
+    }
+    return {key: value for key, value in result.items() if value is not None}
+
+
+def blog_posting(
+    post: PostSummary, page_url: str | None, site: SiteData, image: str | None = None
+) -> dict[str, Any]:
+    """The `BlogPosting` of one post: its title, dates, the person as author (linked to the
+    site), categories as keywords; `page_url` is its absolute address, `image` its card's."""
+    profile = site.profile
+    author: dict[str, Any] = {"@type": "Person", "name": profile.name}
+    if profile.site.url:
+        author["url"] = profile.site.url
+    result: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "@id": page_url,
+        "url": page_url,
+        "mainEntityOfPage": page_url,
+        "headline": post.title,
+        "name": post.title,
+        "datePublished": post.created.isoformat(),
+        "dateModified": (post.updated or post.created).isoformat(),
+        "author": author,
+        "image": image,
+        "description": post.summary or None,
+        "keywords": list(post.categories) or None,
     }
     return {key: value for key, value in result.items() if value is not None}

@@ -35,7 +35,8 @@ from ..views.views import EntryView, bib_path, paper_path
 from ..views.views import format_partial_date as format_partial_date
 from ..views.views import format_period as format_period
 from ..views.words import ENGLISH, Words, fill
-from .jsonld import person, scholarly_article
+from .jsonld import blog_posting, person, scholarly_article
+from .writings import BLOG_DIR, PostSummary
 
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 # A person's copy of a template, in their own folder, replaces the engine's (see ownership.yml).
@@ -165,6 +166,9 @@ class SiteRenderer:
         self.stash = HtmlStash()
         self._entries: dict[tuple[str, bool], Markup] = {}
         self._publication_views: dict[str, EntryView] | None = None
+        # The published posts, newest first: set by the MkDocs adapter, which finds them once
+        # Material's blog has read them (none without a blog).
+        self.posts_source: Callable[[], Sequence[PostSummary]] = tuple
         # (macro, its arguments, exception) raised while a page rendered, for the MkDocs
         # adapter to report at the failing call's line.
         self.macro_errors: list[tuple[str, tuple[Any, ...], dict[str, Any], Exception]] = []
@@ -307,6 +311,18 @@ class SiteRenderer:
         views = self.site.views(section)
         return self._section_body(section, views if limit is None else views[:limit])
 
+    def posts(self, limit: int | None = None, heading_level: int = 0) -> str:
+        """The latest posts, newest first, each a link with its date; under a "Latest posts"
+        heading of `heading_level` with a link to the blog when asked (nothing at all, heading
+        included, while there are no posts)."""
+        posts = list(self.posts_source())
+        return self._render(
+            "posts.md",
+            posts=posts if limit is None else posts[:limit],
+            heading="#" * heading_level,
+            blog_url=self.site_path(f"/{BLOG_DIR}/"),
+        )
+
     def publications(
         self,
         selected: bool | None = None,
@@ -432,6 +448,14 @@ class SiteRenderer:
         (`font_url` relative to the page)."""
         return self._render_html("math_head.html", font_url=font_url)
 
+    def post_head(self, post: PostSummary, page_url: str | None, image_url: str | None) -> str:
+        """Open Graph's article tags and JSON-LD `BlogPosting` for the <head> of a post."""
+        return self._render_html(
+            "post_head.html",
+            post=post,
+            jsonld=blog_posting(post, page_url, self.site, image_url),
+        )
+
     # --- helpers ------------------------------------------------------------------------
 
     def _facets(self, pubs: list[Publication]) -> list[tuple[str, str, list[tuple[str, str, int]]]]:
@@ -460,6 +484,7 @@ class SiteRenderer:
             profile_card=self.profile_card,
             bio=self.bio,
             news=self.news,
+            posts=self.posts,
             publications=self.publications,
             awards=self.awards,
             citation_total=self.citation_total,

@@ -147,6 +147,10 @@ class PageWords(_Table):
     not_found: Word = Field(description="The 404 page's heading.")
     not_found_text: Word
     not_found_search: Word
+    blog: Word = Field(description="The blog's tab and front page (docs/blog/).")
+    notes: Word = Field(description="The tab of the course notes (docs/notes/).")
+    latest_posts: Word = Field(description="The heading of posts(heading_level=...).")
+    all_posts: Word = Field(description="The button under the latest posts, to the blog.")
 
 
 class PageDescriptions(_Table):
@@ -237,6 +241,7 @@ class Words(_Table):
     facet_type: Word
     facet_topic: Word
     feed_title: Pattern("name")
+    feed_title_posts: Pattern("name") = Field(description="The feed's title when it has posts.")
     cv_title: Pattern("name")
     et_al: Word = Field(description="After the authors a social card leaves out.")
     email: Word = Field(description="The name of the e-mail link in the footer.")
