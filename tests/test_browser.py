@@ -457,3 +457,54 @@ def test_a_papers_figure_sits_beside_it_or_above_it_on_a_phone(
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     context.close()
+
+
+# --- posts and notes (test_writings.py has the rest) ---------------------------------
+
+NOTES_PAGE = "notes/os-networks/scheduling/"
+POST = "blog/2025/02/10/why-the-tail-of-a-queue-is-heavy/"
+# Every visible navigation landmark's name: a screen reader lists them by it, so no two may
+# share one, the empty name included (axe's landmark-unique; Material leaves the blog's and
+# the code blocks' navs unnamed).
+NAV_NAMES = """[...document.querySelectorAll('nav')].filter(n => n.checkVisibility()).map(n =>
+  n.getAttribute('aria-label') || (document.getElementById(n.getAttribute('aria-labelledby'))
+  || {innerText: ''}).innerText.trim())"""
+
+
+def test_notes_sidebar_lists_the_course_and_its_tabs_switch(
+    watched: Watched, base_url: str
+) -> None:
+    page = watched.page
+    page.goto(base_url + NOTES_PAGE)
+    sidebar = page.locator(".md-sidebar--primary")
+    assert sidebar.get_by_role("link", name="Scheduling lab").is_visible()
+    course = sidebar.get_by_role("link", name="Operating Systems & Networks")
+    assert course.is_visible()
+    assert page.locator(".md-tabs__item--active").inner_text().strip() == "Notes"
+    assert not page.get_by_text("print(len(ready)").is_visible()
+    page.locator(".tabbed-labels label", has_text="Python").click()
+    assert page.get_by_text("print(len(ready)").is_visible()
+    course.click()
+    page.wait_for_url("**/notes/os-networks/")
+
+
+@pytest.mark.parametrize("path", ["blog/", POST, NOTES_PAGE])
+def test_navigation_landmarks_have_names_of_their_own(
+    watched: Watched, base_url: str, path: str
+) -> None:
+    page = watched.page
+    page.goto(base_url + path)
+    page.wait_for_load_state("load")
+    names = page.evaluate(NAV_NAMES)
+    assert len(names) == len(set(names)), names
+
+
+def test_the_blog_leads_to_a_post_with_its_author(watched: Watched, base_url: str) -> None:
+    page = watched.page
+    page.goto(base_url + "blog/")
+    avatar = page.locator(".md-post__authors img").first
+    assert avatar.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.get_by_role("link", name="Continue reading").first.click()
+    page.wait_for_url("**/" + POST)
+    assert page.locator("h1").inner_text().startswith("Why the tail of a queue is heavy")
+    assert page.locator(".md-post__profile").inner_text().startswith("Elena Vasquez-Thorn")
