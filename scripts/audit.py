@@ -3,6 +3,8 @@ page, served gzip-compressed on 127.0.0.1 as GitHub Pages serves it.
 
     python scripts/audit.py                 # every page
     python scripts/audit.py / /cv/          # chosen pages
+    python scripts/audit.py --fixture       # the blog, a post and a notes page of the test
+                                            # person (the project's own site has none)
 
 Installs Lighthouse 12 and axe-core with npm into `.audit/` (ignored by git) on first use, and
 needs Chromium (`CHROME_PATH`, default /usr/bin/chromium). Lighthouse runs three times per page
@@ -83,11 +85,36 @@ def install_tools() -> Path:
     return lighthouse
 
 
-def build_site(site: Path) -> None:
+# The fictional person of the tests, with posts and course notes of her own, and the pages of
+# hers that the project's own site does not have (`--fixture`).
+FIXTURE = ROOT / "tests" / "fixtures"
+FIXTURE_PAGES = [
+    "/blog/",
+    "/blog/2025/02/10/why-the-tail-of-a-queue-is-heavy/",
+    "/notes/os-networks/scheduling/",
+]
+
+
+def fixture_project(folder: Path) -> Path:
+    """The engine with the test person's settings, data and pages (as tests/conftest.py
+    copies them)."""
+    for part in ("macros", "schemas", "ownership.yml"):
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, folder / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, folder / part)
+    shutil.copy2(FIXTURE / "settings" / "mkdocs.yml", folder / "mkdocs.yml")
+    shutil.copytree(FIXTURE / "person" / "data", folder / "data")
+    shutil.copytree(FIXTURE / "person" / "docs", folder / "docs")
+    return folder
+
+
+def build_site(site: Path, project: Path = ROOT) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
-        cwd=ROOT,
+        cwd=project,
         env=env,
         check=True,
     )
@@ -188,12 +215,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pages", nargs="*", help="paths to audit (default: every page)")
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page and form")
+    parser.add_argument(
+        "--fixture",
+        action="store_true",
+        help="audit the test person's site: by default her blog, a post and a notes page",
+    )
     args = parser.parse_args()
     chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
     lighthouse = install_tools()
     with tempfile.TemporaryDirectory() as scratch:
         site = Path(scratch) / "site"
-        build_site(site)
+        if args.fixture:
+            build_site(site, fixture_project(Path(scratch) / "project"))
+        else:
+            build_site(site)
         handler = functools.partial(GzipHandler, directory=str(site))
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -204,7 +239,7 @@ def main() -> int:
             f"{'FCP ms':>6} {'TBT ms':>6} {'KB':>6} {'axe light/dark':<15} third-party"
         )
         details = []
-        for path in args.pages or pages_of(site):
+        for path in args.pages or (FIXTURE_PAGES if args.fixture else pages_of(site)):
             axe_results = {s: run_axe(origin + path, chrome, s) for s in ("light", "dark")}
             for desktop in (False, True):
                 result = summarise(
