@@ -436,3 +436,20 @@ def test_plain_excerpt_leaves_out_the_title_and_the_rest() -> None:
         '<div class="arithmatex">\\[W &lt; 1\\]</div>'
     )
     assert plain_excerpt(formulas, "<!-- more -->") == r"Law $L = \lambda W$: $$W < 1$$"
+
+
+def test_the_authors_name_and_position_are_escaped(project: Path) -> None:
+    """Material prints the author's name into `alt="..."` and the page as it is."""
+    profile = project / "data" / "profile.yml"
+    text = profile.read_text().replace(
+        "name: Elena Vasquez-Thorn", """name: 'Elena "E" <b>Vasquez</b> & Thorn'"""
+    )
+    profile.write_text(text.replace("position: Research", "position: <i>Chief</i> & Research"))
+    build = run_build(project, project / "site")
+    assert build.returncode == 0, build.output
+    for url in ("blog", TEX_POST):
+        page = build.page(url)
+        assert 'alt="Elena &#34;E&#34; &lt;b&gt;Vasquez&lt;/b&gt; &amp; Thorn"' in page
+        assert "<b>Vasquez" not in page and "<i>Chief" not in page
+    assert "&lt;i&gt;Chief&lt;/i&gt; &amp; Research" in build.page(TEX_POST)
+    assert ">ET</text>" in (build.site / "assets" / "images" / "author.svg").read_text()
