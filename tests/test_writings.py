@@ -17,7 +17,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_DATA, PERSON, ROOT, SITE_URL, Build, article, line_of, run_build
+from conftest import (
+    FIXTURE_DATA,
+    PERSON,
+    ROOT,
+    SITE_URL,
+    Build,
+    article,
+    copy_project,
+    line_of,
+    run_build,
+)
 from PIL import Image
 
 from macros.data.loader import DataError, load_site_data
@@ -277,8 +287,6 @@ def test_only_drafts_make_no_blog_and_the_build_writes_nothing_into_docs(
     for name in ("heavy-tails.md", "seminar-notes.md"):
         (posts / name).unlink()
     shutil.rmtree(project / "docs" / "notes")
-    teaching = project / "data" / "teaching.yml"
-    teaching.write_text(teaching.read_text().replace("  notes: os-networks/index.md\n", ""))
     before = sorted(p.relative_to(project) for p in (project / "docs").rglob("*"))
     build = run_build(project, project / "site")
     assert build.returncode == 0, build.output
@@ -326,10 +334,37 @@ def test_notes_have_their_own_sidebar_with_titles_from_the_pages(built_site: Bui
     assert '<span class="k">while</span>' in body
 
 
-def test_a_teaching_entry_links_to_its_notes(built_site: Build) -> None:
-    page = built_site.page("teaching")
-    assert '<a class="md-button entry-link" href="/notes/os-networks/">Notes</a>' in page
-    assert built_site.has_page("notes/os-networks")
+def with_notes(data: Path, section: str, page: str) -> Path:
+    """`notes: <page>` on the first entry of data/<section>.yml (teaching or talks)."""
+    path = data / f"{section}.yml"
+    first = "  term: Fall\n" if section == "teaching" else "  year: 2025\n"
+    text = path.read_text()
+    assert first in text
+    path.write_text(text.replace(first, f"{first}  notes: {page}\n", 1))
+    return path
+
+
+@pytest.fixture(scope="module")
+def linked_notes(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The fixture person's site with her course and her talk linked to their notes (the
+    fixture's data has no `notes:`: tests that copy data/ alone would lack the pages)."""
+    project = copy_project(tmp_path_factory.mktemp("notes"))
+    with_notes(project / "data", "teaching", "os-networks/index.md")
+    with_notes(project / "data", "talks", "os-networks/scheduling.md")
+    build = run_build(project, project / "site")
+    assert build.returncode == 0, build.output
+    return build
+
+
+def test_teaching_and_talk_entries_link_to_their_notes(linked_notes: Build) -> None:
+    for url, target in (("teaching", "os-networks/"), ("talks", "os-networks/scheduling/")):
+        link = f'<a class="md-button entry-link" href="/notes/{target}">Notes</a>'
+        assert link in linked_notes.page(url) and link in linked_notes.page("cv"), url
+        assert linked_notes.has_page(f"notes/{target}")
+    # cv.json gives an entry its first link, absolute: the course has no other.
+    resume = json.loads((linked_notes.site / "cv.json").read_text())
+    urls = {entry.get("name"): entry.get("url") for entry in resume["work"]}
+    assert urls["Northwind Institute of Technology"] == f"{SITE_URL}notes/os-networks/", urls
 
 
 @pytest.mark.parametrize("section", ["teaching", "talks"])
@@ -339,10 +374,7 @@ def test_notes_that_name_no_page_are_an_error_with_file_line_and_field(
     project = tmp_path / "project"
     shutil.copytree(FIXTURE_DATA, project / "data")
     shutil.copytree(DOCS, project / "docs")
-    data = project / "data" / f"{section}.yml"
-    text = data.read_text().replace("  notes: os-networks/index.md\n", "")
-    first = "  term: Fall\n" if section == "teaching" else "  year: 2025\n"
-    data.write_text(text.replace(first, first + "  notes: os-networks/missing.md\n", 1))
+    data = with_notes(project / "data", section, "os-networks/missing.md")
     with pytest.raises(DataError) as caught:
         load_site_data(project / "data")
     (problem,) = caught.value.problems
@@ -356,16 +388,14 @@ def test_notes_that_name_no_page_are_an_error_with_file_line_and_field(
 
 def test_notes_outside_docs_notes_are_refused(tmp_path: Path) -> None:
     data = shutil.copytree(FIXTURE_DATA, tmp_path / "data")
-    teaching = data / "teaching.yml"
-    teaching.write_text(teaching.read_text().replace("os-networks/index.md", "../../etc/x.md"))
+    with_notes(data, "teaching", "../../etc/x.md")
     with pytest.raises(DataError) as caught:
         load_site_data(data)
     assert "field 'notes': expected a page under docs/notes/" in str(caught.value)
 
 
 def test_the_build_stops_on_notes_that_name_no_page(project: Path) -> None:
-    teaching = project / "data" / "teaching.yml"
-    teaching.write_text(teaching.read_text().replace("os-networks/index.md", "compilers.md"))
+    teaching = with_notes(project / "data", "teaching", "compilers.md")
     build = run_build(project, project / "site")
     assert build.returncode != 0 and "Traceback" not in build.output
     line = line_of(teaching, "compilers.md")
