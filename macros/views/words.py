@@ -244,6 +244,9 @@ class Words(_Table):
     feed_title_posts: Pattern("name") = Field(description="The feed's title when it has posts.")
     cv_title: Pattern("name")
     et_al: Word = Field(description="After the authors a social card leaves out.")
+    code_block: Pattern("number") = Field(
+        description="The name of a code block's buttons (its copy button), for screen readers."
+    )
     email: Word = Field(description="The name of the e-mail link in the footer.")
     copyright: Pattern("name") = Field(description="The footer's line.")
 
