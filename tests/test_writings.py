@@ -474,12 +474,14 @@ def test_the_authors_name_and_position_are_escaped(project: Path) -> None:
     text = profile.read_text().replace(
         "name: Elena Vasquez-Thorn", """name: 'Elena "E" <b>Vasquez</b> & Thorn'"""
     )
-    profile.write_text(text.replace("position: Research", "position: <i>Chief</i> & Research"))
+    position = "{en: Research Scientist in Distributed Systems,"
+    assert position in text
+    profile.write_text(text.replace(position, "{en: '<i>Chief</i> & Research Scientist',", 1))
     build = run_build(project, project / "site")
     assert build.returncode == 0, build.output
     for url in ("blog", TEX_POST):
         page = build.page(url)
         assert 'alt="Elena &#34;E&#34; &lt;b&gt;Vasquez&lt;/b&gt; &amp; Thorn"' in page
         assert "<b>Vasquez" not in page and "<i>Chief" not in page
-    assert "&lt;i&gt;Chief&lt;/i&gt; &amp; Research" in build.page(TEX_POST)
+    assert "&lt;i&gt;Chief&lt;/i&gt; &amp; Research Scientist" in build.page(TEX_POST)
     assert ">ET</text>" in (build.site / "assets" / "images" / "author.svg").read_text()
