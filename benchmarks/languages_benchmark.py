@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import sys
@@ -26,24 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_benchmark import PROJECT_PARTS, ROOT, build, synthetic_publications
 
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import set_languages  # the tests' one way to list a copy's languages
+
 CHINESE = (
     "我们研究大语言模型的推理服务系统，关注稀疏注意力、调度器与编译器的协同设计。"
     "这些工作在清华大学和微软亚洲研究院完成，代码已经开源，欢迎交流与合作。"
 )
-
-
-def set_languages(project: Path, languages: list[str]) -> None:
-    """`site.languages` in the copy's profile.yml, whether or not it lists some already."""
-    profile = project / "data" / "profile.yml"
-    text = profile.read_text(encoding="utf-8")
-    line = f"  languages: [{', '.join(languages)}]\n"
-    if re.search(r"^  languages:.*\n", text, re.M):
-        text = re.sub(r"^  languages:.*\n", line, text, flags=re.M)
-    elif re.search(r"^site:\n", text, re.M):
-        text = re.sub(r"^site:\n", "site:\n" + line, text, flags=re.M)
-    else:
-        text += "\nsite:\n" + line
-    profile.write_text(text, encoding="utf-8")
 
 
 def copy_project(directory: Path, count: int, languages: list[str]) -> Path:
