@@ -123,12 +123,19 @@ def run_build(project: Path, site: Path, strict: bool = True) -> Build:
     return Build(result.returncode, result.stdout + result.stderr, site, project / "data")
 
 
+def built_strictly(project: Path, site: Path | None = None) -> Build:
+    """`project` built with --strict into `site` (its own site/ folder by default); the build
+    must pass, or the fixture using it fails with MkDocs' output."""
+    build = run_build(project, site or project / "site")
+    assert build.returncode == 0, build.output
+    return build
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The project with the fictional person's data, built once strictly."""
     project = copy_project(tmp_path_factory.mktemp("person"))
-    build = run_build(project, project / "site")
-    assert build.returncode == 0, build.output
+    build = built_strictly(project)
     return build
 
 
@@ -159,8 +166,7 @@ def math_project(destination: Path) -> Path:
 def math_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The fixture person with formulas in a page and in the data, built once strictly."""
     project = math_project(tmp_path_factory.mktemp("math"))
-    build = run_build(project, project / "site")
-    assert build.returncode == 0, build.output
+    build = built_strictly(project)
     return build
 
 
@@ -169,8 +175,7 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The project as it is, with its own data/, built once strictly. Tests on it check the
     data generically (a fork replaces data/), never by the owner's strings."""
     site = tmp_path_factory.mktemp("real-site")
-    build = run_build(ROOT, site)
-    assert build.returncode == 0, build.output
+    build = built_strictly(ROOT, site)
     return build
 
 
@@ -232,8 +237,7 @@ def generated_site(name: str, tmp_path_factory: pytest.TempPathFactory) -> Build
         folder = tmp_path_factory.mktemp(f"generated-{name}")
         data = generated_record(folder / "record", record["name"], record["url"], record["count"])
         project = copy_project(folder / "project", data=data)
-        build = run_build(project, project / "site")
-        assert build.returncode == 0, build.output
+        build = built_strictly(project)
         _GENERATED_BUILDS[name] = build
     return _GENERATED_BUILDS[name]
 
@@ -297,6 +301,5 @@ def two_language_project(destination: Path) -> Path:
 @pytest.fixture(scope="session")
 def two_languages(tmp_path_factory: pytest.TempPathFactory) -> Build:
     project = two_language_project(tmp_path_factory.mktemp("languages"))
-    build = run_build(project, project / "site")
-    assert build.returncode == 0, build.output
+    build = built_strictly(project)
     return build
