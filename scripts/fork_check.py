@@ -40,6 +40,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's engine, for its ownership and file list
+from macros.commands.release import SKIPPED_PARTS  # noqa: E402
+
 FORK_DATA = ROOT / "tests" / "fixtures" / "fork" / "data"
 # The sections the fork leaves out: data file and page (the page may be missing already).
 REMOVED_SECTIONS = {
@@ -50,18 +52,7 @@ REMOVED_SECTIONS = {
     "skills": None,
 }
 # Not part of a fork's copy: version control, local environments, build output, caches.
-SKIPPED = shutil.ignore_patterns(
-    ".git",
-    "venv",
-    ".venv",
-    "site",
-    ".audit",
-    ".validate",
-    "node_modules",
-    "__pycache__",
-    ".pytest_cache",
-    ".cache",
-)
+SKIPPED = shutil.ignore_patterns(*SKIPPED_PARTS)  # the folders no release holds either
 # Fetched tools the fork's tests use as they are (the Nu HTML checker): linked, not copied.
 SHARED_TOOLS = (".validate",)
 TEXT_SUFFIXES = {
